@@ -1,0 +1,107 @@
+"""Time for the mock: every reading of "now" goes through a Clock.
+
+The model never calls ``datetime.now()``. Tests use :class:`VirtualClock`, which
+moves only when told to (or when a request is held for a sync wait), so a
+workflow that is blocked for days finishes in microseconds. ``serve`` uses
+:class:`SystemClock`, optionally running faster than real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        """Return once this clock reads ``deadline`` or later."""
+        ...
+
+
+class VirtualClock:
+    """A clock that stands still until advanced.
+
+    ``sleep_until`` jumps the clock forward instead of waiting, the way trio's
+    autojump clock does: a request that the server holds for two virtual seconds
+    returns at once, and the world is two seconds older afterwards. Jumping to a
+    deadline (not by a duration) keeps concurrent holds from adding up.
+    """
+
+    def __init__(self, start: datetime = DEFAULT_START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("VirtualClock needs a timezone-aware start time")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            raise ValueError("the clock cannot go backwards")
+        self._now += timedelta(seconds=seconds)
+        return self._now
+
+    def set(self, instant: datetime) -> datetime:
+        if instant.tzinfo is None:
+            raise ValueError("set() needs a timezone-aware datetime")
+        self._now = instant.astimezone(UTC)
+        return self._now
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        if deadline > self._now:
+            self._now = deadline
+        # Yield once so concurrent requests interleave as they would on a real clock.
+        await asyncio.sleep(0)
+
+
+class SystemClock:
+    """Wall-clock time, optionally scaled: one real second is ``time_scale`` seconds here.
+
+    The clock starts at the real time (or ``start``) and then runs at
+    ``time_scale``. It can also be moved forward, which keeps the control API's
+    "advance the clock" working under ``serve``.
+    """
+
+    def __init__(self, time_scale: float = 1.0, start: datetime | None = None) -> None:
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self.time_scale = time_scale
+        self._origin_monotonic = time.monotonic()
+        self._origin = (start or datetime.now(UTC)).astimezone(UTC)
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        elapsed = (time.monotonic() - self._origin_monotonic) * self.time_scale
+        return self._origin + timedelta(seconds=elapsed) + self._offset
+
+    def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            raise ValueError("the clock cannot go backwards")
+        self._offset += timedelta(seconds=seconds)
+        return self.now()
+
+    def set(self, instant: datetime) -> datetime:
+        self._offset += instant.astimezone(UTC) - self.now()
+        return self.now()
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        remaining = (deadline - self.now()).total_seconds()
+        if remaining > 0:
+            await asyncio.sleep(remaining / self.time_scale)
+
+
+def isoformat(instant: datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``, as Cloudflare writes timestamps; milliseconds if any."""
+    utc = instant.astimezone(UTC)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += f".{utc.microsecond // 1000:03d}"
+    return text + "Z"

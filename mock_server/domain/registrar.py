@@ -1,0 +1,510 @@
+"""The registrar: all state of one mock instance and every rule the docs state.
+
+One :class:`Registrar` per app. It is plain synchronous Python: each public
+method runs under one lock and never awaits, so a check and the change it
+guards (the 100-domain limit, domain uniqueness) happen as one step even with
+many concurrent requests. Time comes only from the injected clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import errors as e
+from ..clock import Clock
+from .catalogue import Channel, Extension
+from .models import (
+    Account,
+    Availability,
+    Charge,
+    Contact,
+    Price,
+    PrivacyMode,
+    Reason,
+    Registration,
+    RegistrationStatus,
+    Tier,
+    WorkflowKind,
+    WorkflowState,
+)
+from .names import keyword, normalize
+from .pagination import CursorCodec, InvalidCursor, Position
+from .timeutil import add_years
+from .workflows import Script, Step, Workflow
+from .world import DEFAULT_CONTACT, AccountSpec, World
+
+SORT_FIELDS = ("registry_created_at", "registry_expires_at", "name")
+DIRECTIONS = ("asc", "desc")
+# Extra suggestions built around a keyword, after the keyword on every extension.
+SEARCH_VARIANTS = (("my", ""), ("get", ""), ("the", ""), ("", "hq"), ("", "online"), ("", "app"))
+REJECTED_ACTION = ("action_rejected", "The required action was declined.")
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """Who is calling: an API token, or a legacy email and global key."""
+
+    token: str | None = None
+    email: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRequest:
+    domain_name: str  # already normalised
+    years: int | None = None
+    auto_renew: bool = False
+    privacy_mode: PrivacyMode = PrivacyMode.REDACTION
+    registrant: Contact | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[Registration]
+    cursor: str  # "" on the last page
+    per_page: int
+
+
+class Registrar:
+    def __init__(self, world: World, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.RLock()
+        self.load(world)
+
+    # --- lifecycle ------------------------------------------------------------
+
+    def load(self, world: World) -> None:
+        """Forget everything and start again from ``world``."""
+        with self._lock:
+            self.world = world
+            self.accounts: dict[str, Account] = {}
+            self._owners: dict[str, str] = {}  # domain -> account id, across all accounts
+            self._token_accounts: dict[str, set[str]] = {}
+            self._key_accounts: dict[tuple[str, str], set[str]] = {}
+            self._declared: set[str] = set()
+            secret = hashlib.sha256(f"registrar-mock:{world.seed}".encode()).digest()
+            self._cursors = CursorCodec(secret)
+            for spec in world.accounts:
+                self._add_declared_account(spec)
+
+    def _add_declared_account(self, spec: AccountSpec) -> None:
+        account = Account(spec.id, spec.has_billing, spec.default_contact)
+        self.accounts[spec.id] = account
+        self._declared.add(spec.id)
+        for token in spec.tokens:
+            self._token_accounts.setdefault(token, set()).add(spec.id)
+        for api_key in spec.api_keys:
+            self._key_accounts.setdefault((api_key.email, api_key.key), set()).add(spec.id)
+        for seed in spec.registrations:
+            registration = Registration(
+                domain_name=seed.domain_name,
+                account_id=spec.id,
+                status=seed.status,
+                created_at=seed.created_at,
+                expires_at=seed.expires_at,
+                years=1,
+                auto_renew=seed.auto_renew,
+                locked=seed.locked,
+                privacy_mode=seed.privacy_mode,
+                updated_at=seed.created_at,
+            )
+            account.registrations[seed.domain_name] = registration
+            self._owners[seed.domain_name] = spec.id
+            if seed.status is not RegistrationStatus.REGISTRATION_PENDING:
+                # Registrations that predate the mock still answer registration-status.
+                workflow = self._new_workflow(
+                    WorkflowKind.REGISTRATION,
+                    account,
+                    seed.domain_name,
+                    Script((Step(WorkflowState.SUCCEEDED),)),
+                    seed.created_at,
+                )
+                workflow.extra_context["registration"] = dataclasses.replace(registration)
+
+    # --- who may call ---------------------------------------------------------
+
+    def authorize(self, credential: Credential, account_id: str) -> Account:
+        """Return the account ``credential`` may act on, or raise 403."""
+        with self._lock:
+            if credential.token is not None:
+                allowed = self._token_accounts.get(credential.token)
+                unknown = e.error(403, e.INVALID_TOKEN, e.MSG_INVALID_TOKEN)
+            else:
+                assert credential.email is not None and credential.key is not None
+                allowed = self._key_accounts.get((credential.email, credential.key))
+                unknown = e.error(403, e.UNKNOWN_KEY, e.MSG_UNKNOWN_KEY)
+            if allowed is not None:
+                if account_id not in allowed:
+                    raise e.error(403, e.GENERIC, e.MSG_AUTH_ERROR)
+            elif not self.world.open_accounts:
+                raise unknown
+            elif account_id in self._declared:
+                # Open worlds accept any credential, except on accounts that name their own.
+                raise e.error(403, e.GENERIC, e.MSG_AUTH_ERROR)
+            account = self.accounts.get(account_id)
+            if account is None:
+                account = Account(account_id, True, DEFAULT_CONTACT)
+                self.accounts[account_id] = account
+            return account
+
+    # --- discovery ------------------------------------------------------------
+
+    def search(
+        self, account: Account, query: str, extensions: Sequence[str] | None, limit: int
+    ) -> list[Availability]:
+        with self._lock:
+            text = query.strip().lower()
+            if text.lstrip(".") in self.world.catalogue:
+                raise e.error(400, e.SEARCH_BARE_EXTENSION, e.MSG_SEARCH_BARE_EXTENSION, "/q")
+            allowed = self._search_extensions(extensions)
+            if not allowed:
+                return []
+            exact: list[str] = []
+            word = keyword(text)
+            name = normalize(text) if "." in text else None
+            if name is not None:
+                label, suffix, extension = self.world.catalogue.split(name)
+                word = keyword(label.rsplit(".", 1)[-1])
+                if extension is not None and extension in allowed and "." not in label:
+                    exact.append(name)
+            if not word:
+                return [self._search_view(n) for n in exact][:limit]
+            candidates = [*exact, *(f"{word}.{ext.name}" for ext in allowed)]
+            for prefix, suffix in SEARCH_VARIANTS:
+                label = f"{prefix}{word}{suffix}"
+                if len(label) <= 63:
+                    candidates.extend(f"{label}.{ext.name}" for ext in allowed[:3])
+            seen: dict[str, None] = dict.fromkeys(candidates)
+            return [self._search_view(n) for n in list(seen)[:limit]]
+
+    def _search_extensions(self, requested: Sequence[str] | None) -> list[Extension]:
+        supported = self.world.catalogue.supported
+        if not requested:
+            return list(supported)
+        by_name = {ext.name: ext for ext in supported}
+        wanted = dict.fromkeys(r.strip().lower().lstrip(".") for r in requested)
+        # Extensions outside the supported set are dropped without complaint, as documented.
+        return [by_name[name] for name in wanted if name in by_name]
+
+    def _search_view(self, name: str) -> Availability:
+        """Search's cached answer: it may call a taken domain free (stale), and shows premiums."""
+        _, _, extension = self.world.catalogue.split(name)
+        assert extension is not None
+        registry = self.world.registry
+        if name in self._owners or name in registry.taken:
+            return Availability(name, False, reason=Reason.DOMAIN_UNAVAILABLE)
+        premium = registry.premium.get(name)
+        if premium is not None:
+            price = Price(extension.currency, premium.registration_cost, premium.renewal_cost)
+            return Availability(name, True, Tier.PREMIUM, price)
+        return Availability(name, True, Tier.STANDARD, _standard_price(extension))
+
+    def check(self, account: Account, names: Iterable[str]) -> list[Availability]:
+        """The authoritative answer for each well-formed name; malformed names are left out."""
+        with self._lock:
+            results: dict[str, Availability] = {}
+            for raw in names:
+                name = normalize(raw)
+                if name is None or name in results:
+                    continue
+                label, _, extension = self.world.catalogue.split(name)
+                if "." in label:
+                    continue  # a subdomain is not a registrable name
+                results[name] = self._check_view(name, extension)
+            if not results:
+                raise e.error(400, e.CHECK_NONE_VALID, e.MSG_CHECK_NONE_VALID, "/domains")
+            return list(results.values())
+
+    def _check_view(self, name: str, extension: Extension | None) -> Availability:
+        reason = _extension_reason(extension)
+        if reason is not None:
+            return Availability(name, False, reason=reason)
+        assert extension is not None
+        registry = self.world.registry
+        if self._taken(name):
+            return Availability(name, False, reason=Reason.DOMAIN_UNAVAILABLE)
+        if name in registry.premium:
+            return Availability(name, False, Tier.PREMIUM, reason=Reason.DOMAIN_PREMIUM)
+        return Availability(name, True, Tier.STANDARD, _standard_price(extension))
+
+    def _taken(self, name: str) -> bool:
+        registry = self.world.registry
+        return name in self._owners or name in registry.taken or name in registry.stale_in_search
+
+    # --- registrations --------------------------------------------------------
+
+    def create_registration(
+        self, account: Account, request: RegistrationRequest
+    ) -> tuple[Workflow, bool]:
+        """Start registering a domain. Returns the workflow and whether it is new.
+
+        The domain name is the idempotency key: asking again for a domain this
+        account already holds (or is registering) returns that workflow and
+        charges nothing.
+        """
+        with self._lock:
+            now = self.clock.now()
+            self._settle(account, now)
+            name = request.domain_name
+            if name in account.registrations:
+                workflow = account.registration_workflows[name]
+                return workflow, False
+            label, _, extension = self.world.catalogue.split(name)
+            if "." in label:
+                raise e.error(400, e.GENERIC, e.MSG_INVALID_DOMAIN, "/domain_name")
+            if not account.has_billing:
+                raise e.error(400, e.GENERIC, e.MSG_NO_BILLING)
+            if len(account.registrations) >= self.world.domain_limit:
+                message = e.MSG_LIMIT_REACHED.format(limit=self.world.domain_limit)
+                raise e.error(400, e.GENERIC, message, "/domain_name")
+            if extension is None or extension.channel is not Channel.API:
+                raise e.error(400, e.GENERIC, e.MSG_EXTENSION_NOT_SUPPORTED, "/domain_name")
+            if name in self.world.registry.premium:
+                raise e.error(400, e.GENERIC, e.MSG_PREMIUM, "/domain_name")
+            if self._taken(name):
+                raise e.error(400, e.GENERIC, e.MSG_UNAVAILABLE, "/domain_name")
+            registrant = request.registrant or account.default_contact
+            if registrant is None:
+                raise e.error(400, e.GENERIC, e.MSG_NO_CONTACT, "/contacts/registrant")
+            years = request.years if request.years is not None else extension.min_years
+            if not extension.min_years <= years <= extension.max_years:
+                message = e.MSG_YEARS_RANGE.format(
+                    low=extension.min_years, high=extension.max_years, extension=extension.name
+                )
+                raise e.error(400, e.GENERIC, message, "/years")
+
+            account.registrations[name] = Registration(
+                domain_name=name,
+                account_id=account.id,
+                status=RegistrationStatus.REGISTRATION_PENDING,
+                created_at=now,
+                expires_at=None,
+                years=years,
+                auto_renew=request.auto_renew,
+                privacy_mode=request.privacy_mode,
+                registrant=registrant,
+                updated_at=now,
+            )
+            self._owners[name] = account.id
+            script = self.world.scripts.for_domain(WorkflowKind.REGISTRATION, name)
+            workflow = self._new_workflow(WorkflowKind.REGISTRATION, account, name, script, now)
+            self._advance(account, workflow, now)
+            return workflow, True
+
+    def list_registrations(
+        self, account: Account, sort_by: str, direction: str, per_page: int, cursor: str | None
+    ) -> Page:
+        with self._lock:
+            self._settle(account, self.clock.now())
+            keyed = sorted(
+                (
+                    (_sort_key(reg, sort_by), reg.domain_name, reg)
+                    for reg in account.registrations.values()
+                ),
+                key=lambda item: (item[0], item[1]),
+                reverse=direction == "desc",
+            )
+            if cursor:
+                try:
+                    position = self._cursors.decode(cursor, sort_by, direction)
+                except InvalidCursor:
+                    raise e.error(400, e.GENERIC, e.MSG_INVALID_CURSOR, "/cursor") from None
+                mark = (position.key, position.name)
+                if direction == "asc":
+                    keyed = [item for item in keyed if (item[0], item[1]) > mark]
+                else:
+                    keyed = [item for item in keyed if (item[0], item[1]) < mark]
+            page = keyed[:per_page]
+            next_cursor = ""
+            if len(keyed) > per_page:
+                key, name, _ = page[-1]
+                next_cursor = self._cursors.encode(Position(sort_by, direction, key, name))
+            return Page([reg for _, _, reg in page], next_cursor, per_page)
+
+    def get_registration(self, account: Account, domain: str) -> Registration:
+        with self._lock:
+            self._settle(account, self.clock.now())
+            return self._registration(account, domain)
+
+    def _registration(self, account: Account, domain: str) -> Registration:
+        registration = account.registrations.get(domain)
+        if registration is None:
+            raise e.error(404, e.GENERIC, e.MSG_DOMAIN_NOT_FOUND)
+        return registration
+
+    def update_registration(self, account: Account, domain: str, auto_renew: bool) -> Workflow:
+        with self._lock:
+            now = self.clock.now()
+            self._settle(account, now)
+            registration = self._registration(account, domain)
+            if registration.status is RegistrationStatus.REGISTRATION_PENDING:
+                raise e.error(409, e.GENERIC, e.MSG_REGISTRATION_PENDING.format(domain=domain))
+            previous = account.update_workflows.get(domain)
+            if previous is not None and not previous.completed:
+                raise e.error(409, e.GENERIC, e.MSG_UPDATE_IN_PROGRESS.format(domain=domain))
+            script = self.world.scripts.for_domain(WorkflowKind.UPDATE, domain)
+            workflow = self._new_workflow(WorkflowKind.UPDATE, account, domain, script, now)
+            workflow.changes = {"auto_renew": auto_renew}
+            workflow.extra_context["fields_updated"] = ["auto_renew"]
+            self._advance(account, workflow, now)
+            return workflow
+
+    def update_domain(
+        self, account: Account, domain: str, changes: dict[str, bool]
+    ) -> Registration:
+        """The legacy PUT: applies at once, with no workflow."""
+        with self._lock:
+            now = self.clock.now()
+            self._settle(account, now)
+            registration = self._registration(account, domain)
+            if registration.status is RegistrationStatus.REGISTRATION_PENDING:
+                raise e.error(409, e.GENERIC, e.MSG_REGISTRATION_PENDING.format(domain=domain))
+            if "auto_renew" in changes:
+                registration.auto_renew = changes["auto_renew"]
+            if "locked" in changes:
+                registration.locked = changes["locked"]
+            if "privacy" in changes:
+                privacy = changes["privacy"]
+                registration.privacy_mode = PrivacyMode.REDACTION if privacy else PrivacyMode.OFF
+            registration.updated_at = now
+            return registration
+
+    def workflow_status(self, account: Account, domain: str, kind: WorkflowKind) -> Workflow:
+        """What a poll of registration-status or update-status sees. Counts as one poll."""
+        with self._lock:
+            now = self.clock.now()
+            self._settle(account, now)
+            workflows = (
+                account.registration_workflows
+                if kind is WorkflowKind.REGISTRATION
+                else account.update_workflows
+            )
+            workflow = workflows.get(domain)
+            if workflow is None:
+                if domain in account.registrations:
+                    raise e.error(404, e.GENERIC, e.MSG_NO_WORKFLOW.format(domain=domain))
+                raise e.error(404, e.GENERIC, e.MSG_DOMAIN_NOT_FOUND)
+            workflow.record_poll()
+            return workflow
+
+    def refresh(self, account: Account, workflow: Workflow) -> Workflow:
+        """Bring a workflow up to the clock's now (after a sync wait)."""
+        with self._lock:
+            self._advance(account, workflow, self.clock.now())
+            return workflow
+
+    def resolve_action(
+        self, account: Account, domain: str, kind: WorkflowKind, confirm: bool
+    ) -> Workflow:
+        """Settle an ``action_required`` step as the user would: confirm or reject it."""
+        with self._lock:
+            now = self.clock.now()
+            self._settle(account, now)
+            workflows = (
+                account.registration_workflows
+                if kind is WorkflowKind.REGISTRATION
+                else account.update_workflows
+            )
+            workflow = workflows.get(domain)
+            if workflow is None or workflow.state is not WorkflowState.ACTION_REQUIRED:
+                raise e.error(409, e.GENERIC, f"No action is required for {domain}")
+            workflow.resolve(now, confirm=confirm, error=REJECTED_ACTION)
+            self._advance(account, workflow, now)
+            return workflow
+
+    # --- time -----------------------------------------------------------------
+
+    def _new_workflow(
+        self, kind: WorkflowKind, account: Account, domain: str, script: Script, now: datetime
+    ) -> Workflow:
+        workflow = Workflow(kind, account.id, domain, script, created_at=now, updated_at=now)
+        if kind is WorkflowKind.REGISTRATION:
+            account.registration_workflows[domain] = workflow
+        else:
+            account.update_workflows[domain] = workflow
+        if not workflow.completed:
+            account.running[(kind.value, domain)] = workflow
+        return workflow
+
+    def _settle(self, account: Account, now: datetime) -> None:
+        """Let time act on the account's running workflows before anything reads them."""
+        for workflow in list(account.running.values()):
+            self._advance(account, workflow, now)
+
+    def _advance(self, account: Account, workflow: Workflow, now: datetime) -> None:
+        was_completed = workflow.completed
+        workflow.advance(now)
+        if workflow.completed and not was_completed:
+            account.running.pop((workflow.kind.value, workflow.domain_name), None)
+            self._finish(account, workflow)
+
+    def _finish(self, account: Account, workflow: Workflow) -> None:
+        at = workflow.updated_at
+        registration = account.registrations.get(workflow.domain_name)
+        if registration is None:
+            return
+        succeeded = workflow.state is WorkflowState.SUCCEEDED
+        if workflow.kind is WorkflowKind.REGISTRATION:
+            if succeeded:
+                registration.status = RegistrationStatus.ACTIVE
+                registration.created_at = at
+                registration.expires_at = add_years(at, registration.years)
+                registration.updated_at = at
+                self._charge(account, registration, at)
+                workflow.extra_context["registration"] = dataclasses.replace(registration)
+            else:
+                del account.registrations[workflow.domain_name]
+                self._owners.pop(workflow.domain_name, None)
+        elif succeeded:
+            registration.auto_renew = bool(
+                workflow.changes.get("auto_renew", registration.auto_renew)
+            )
+            registration.updated_at = at
+            workflow.extra_context["registration"] = dataclasses.replace(registration)
+
+    def _charge(self, account: Account, registration: Registration, at: datetime) -> None:
+        _, _, extension = self.world.catalogue.split(registration.domain_name)
+        assert extension is not None
+        account.charges.append(
+            Charge(
+                registration.domain_name,
+                "registration",
+                extension.cost(registration.years),
+                extension.currency,
+                registration.years,
+                at,
+            )
+        )
+
+    def domain_id(self, registration: Registration) -> str:
+        """A stable 32-hex identifier for the legacy Domain resource."""
+        text = f"{self.world.seed}:{registration.account_id}:{registration.domain_name}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _standard_price(extension: Extension) -> Price:
+    return Price(extension.currency, extension.registration_cost, extension.renewal_cost)
+
+
+def _extension_reason(extension: Extension | None) -> Reason | None:
+    if extension is None:
+        return Reason.EXTENSION_NOT_SUPPORTED
+    if extension.channel is Channel.DASHBOARD:
+        return Reason.EXTENSION_NOT_SUPPORTED_VIA_API
+    if extension.channel is Channel.FROZEN:
+        return Reason.EXTENSION_DISALLOWS_REGISTRATION
+    return None
+
+
+def _sort_key(registration: Registration, sort_by: str) -> str:
+    if sort_by == "name":
+        return registration.domain_name
+    instant = (
+        registration.created_at if sort_by == "registry_created_at" else registration.expires_at
+    )
+    return "" if instant is None else instant.strftime("%Y%m%dT%H%M%S.%f")

@@ -1,0 +1,120 @@
+"""A world: everything a scenario decides. The registrar starts from one.
+
+The server core ships one built-in world (:func:`default_world`). Scenario files
+build the same objects, so nothing in the model knows where its world came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from ..clock import DEFAULT_START
+from .catalogue import Catalogue, default_catalogue
+from .models import Contact, PrivacyMode, RegistrationStatus
+from .workflows import ScriptBook
+
+ACCOUNT_DOMAIN_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    email: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRegistration:
+    """A registration that exists before the first request."""
+
+    domain_name: str
+    status: RegistrationStatus = RegistrationStatus.ACTIVE
+    created_at: datetime = datetime(2025, 1, 15, 10, 0, tzinfo=DEFAULT_START.tzinfo)
+    expires_at: datetime | None = datetime(2027, 1, 15, 10, 0, tzinfo=DEFAULT_START.tzinfo)
+    auto_renew: bool = False
+    locked: bool = True
+    privacy_mode: PrivacyMode = PrivacyMode.REDACTION
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSpec:
+    id: str
+    tokens: tuple[str, ...] = ()
+    api_keys: tuple[ApiKey, ...] = ()
+    has_billing: bool = True
+    default_contact: Contact | None = None
+    registrations: tuple[SeedRegistration, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PremiumDomain:
+    name: str
+    registration_cost: Decimal
+    renewal_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryView:
+    """Domains the wider internet already holds, as the registry sees them."""
+
+    taken: frozenset[str] = frozenset()
+    premium: dict[str, PremiumDomain] = field(default_factory=dict)
+    # Taken at the registry, but search's cache still thinks they're free.
+    stale_in_search: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    name: str = "default"
+    accounts: tuple[AccountSpec, ...] = ()
+    # When true, any account id is served and any well-formed credential is accepted,
+    # each account created on first use with billing and a default contact.
+    open_accounts: bool = True
+    catalogue: Catalogue = field(default_factory=default_catalogue)
+    registry: RegistryView = field(default_factory=RegistryView)
+    scripts: ScriptBook = field(default_factory=ScriptBook)
+    domain_limit: int = ACCOUNT_DOMAIN_LIMIT
+    # How long a request without `Prefer: respond-async` may be held for the work to finish.
+    sync_wait_seconds: float = 10.0
+    seed: int = 0
+    start: datetime = DEFAULT_START
+
+
+DEFAULT_CONTACT = Contact(
+    email="registrant@example.com",
+    phone="+1.5555555555",
+    name="Ada Lovelace",
+    organization="Example Inc",
+    street="123 Main St",
+    city="Austin",
+    state="TX",
+    postal_code="78701",
+    country_code="US",
+)
+
+
+def default_registry() -> RegistryView:
+    return RegistryView(
+        taken=frozenset(
+            {
+                "example.com",
+                "example.net",
+                "example.org",
+                "cloudflare.com",
+                "google.com",
+                "github.com",
+                "taken.dev",
+                "taken.app",
+            }
+        ),
+        premium={
+            "coffee.xyz": PremiumDomain("coffee.xyz", Decimal("2500.00"), Decimal("2500.00")),
+            "crypto.com": PremiumDomain("crypto.com", Decimal("100000.00"), Decimal("5000.00")),
+            "premium.app": PremiumDomain("premium.app", Decimal("1200.00"), Decimal("60.00")),
+        },
+    )
+
+
+def default_world() -> World:
+    return World(registry=default_registry())

@@ -1,0 +1,63 @@
+"""The one wrapper every `/client/v4` operation goes through: account, auth, then the handler.
+
+Putting authentication here, rather than in each handler, means a new route
+cannot forget it; `tests/test_auth.py` walks the spec to prove it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import errors as e
+from .auth import credential_from_headers
+from .domain import Account, Registrar
+from .payloads import check_content_type, domain_name_or_400, parse_json_object
+
+if TYPE_CHECKING:
+    from .app import MockApp
+
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,32}")
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated API request, as a handler sees it."""
+
+    request: Request
+    app: MockApp
+    account: Account
+
+    @property
+    def registrar(self) -> Registrar:
+        return self.app.registrar
+
+    def domain(self) -> str:
+        return domain_name_or_400(self.request.path_params["domain_name"])
+
+    async def json_object(self) -> dict[str, object]:
+        check_content_type(self.request.headers.get("content-type"))
+        return parse_json_object(await self.request.body())
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        account_id = request.path_params["account_id"]
+        if not _ACCOUNT_ID.fullmatch(account_id):
+            raise e.error(404, e.NO_ROUTE, e.MSG_BAD_ACCOUNT_ID, "/account_id")
+        app: MockApp = request.app
+        credential = credential_from_headers(request.headers)
+        account = app.registrar.authorize(credential, account_id)
+        return await handler(Call(request, app, account))
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint

@@ -1,0 +1,61 @@
+"""The Cloudflare v4 envelope: ``{success, errors, messages, result}`` on every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import errors as e
+
+Message = Mapping[str, Any]
+
+
+def ok(
+    result: Any,
+    *,
+    status: int = 200,
+    messages: Sequence[Message] = (),
+    result_info: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "success": True,
+        "errors": [],
+        "messages": list(messages),
+        "result": result,
+    }
+    if result_info is not None:
+        body["result_info"] = result_info
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def failure(error: e.ApiError) -> Response:
+    body = {
+        "success": False,
+        "errors": [item.to_json() for item in error.items],
+        "messages": [],
+        "result": None,
+    }
+    return JSONResponse(body, status_code=error.status, headers=error.headers or None)
+
+
+async def api_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.ApiError)
+    return failure(exc)
+
+
+async def http_error_handler(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405 (no route, wrong method), answered in the envelope."""
+    status = getattr(exc, "status_code", 404)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status in (404, 405):
+        return failure(e.ApiError(status, [e.ErrorItem(e.NO_ROUTE, e.MSG_NO_ROUTE)], headers))
+    detail = str(getattr(exc, "detail", "")) or e.MSG_NO_ROUTE
+    return failure(e.ApiError(status, [e.ErrorItem(e.GENERIC, detail)], headers))
+
+
+async def internal_error_handler(request: Request, exc: Exception) -> Response:
+    return failure(e.error(500, e.INTERNAL, e.MSG_INTERNAL))

@@ -1,0 +1,293 @@
+"""Turning request bodies and query strings into typed commands, or precise 400s.
+
+Every check names the field at fault with a JSON pointer, so a client sees
+exactly which part of its request was wrong. Nothing here changes state: a bad
+request is refused before the registrar sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import errors as e
+from .domain import RegistrationRequest
+from .domain.models import Contact, PrivacyMode
+from .domain.names import normalize
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_PER_PAGE = 50
+MAX_CHECK_DOMAINS = 20
+MAX_SEARCH_EXTENSIONS = 20
+MAX_QUERY_LENGTH = 100
+MAX_CURSOR_LENGTH = 256
+
+_PHONE = re.compile(r"\+[0-9]{1,3}\.[0-9]{1,14}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_INTEGER = re.compile(r"[0-9]{1,4}")
+
+CREATE_FIELDS = frozenset(
+    {"domain_name", "years", "auto_renew", "privacy_mode", "contacts",
+     "acknowledgements", "contact_extensions"}
+)  # fmt: skip
+CONTACT_ROLES = ("registrant", "administrator", "billing", "technical")
+LEGACY_UPDATE_FIELDS = ("auto_renew", "locked", "privacy")
+
+
+def bad(message: str, pointer: str | None = None, status: int = 400) -> e.ApiError:
+    return e.error(status, e.GENERIC, message, pointer)
+
+
+# --- bodies -------------------------------------------------------------------
+
+
+def check_content_type(content_type: str | None) -> None:
+    if content_type is None:
+        return
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if mime != "application/json" and not mime.endswith("+json"):
+        raise bad(e.MSG_BAD_CONTENT_TYPE, status=415)
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_BODY_BYTES:
+        raise bad(e.MSG_BODY_TOO_LARGE, status=413)
+    if not raw.strip():
+        raise bad(e.MSG_BODY_NOT_OBJECT)
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise bad(e.MSG_BODY_NOT_JSON) from None
+    if not isinstance(value, dict):
+        raise bad(e.MSG_BODY_NOT_OBJECT)
+    return value
+
+
+def _reject_unknown(
+    body: Mapping[str, Any], allowed: frozenset[str] | Sequence[str], at: str = ""
+) -> None:
+    for field in body:
+        if field not in allowed:
+            raise bad(e.MSG_UNKNOWN_FIELD.format(field=field), f"{at}/{_escape(field)}")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _string(body: Mapping[str, Any], field: str, at: str, *, required: bool = True) -> str | None:
+    value = body.get(field)
+    if value is None and field not in body and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        message = e.MSG_REQUIRED.format(field=field) if value is None else e.MSG_MUST_BE_STRING
+        raise bad(message, f"{at}/{field}")
+    return value
+
+
+def _object(value: Any, pointer: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise bad(e.MSG_MUST_BE_OBJECT, pointer)
+    return value
+
+
+def domain_name_or_400(value: Any, pointer: str = "/domain_name") -> str:
+    if not isinstance(value, str):
+        raise bad(e.MSG_INVALID_DOMAIN, pointer)
+    name = normalize(value)
+    if name is None:
+        raise bad(e.MSG_INVALID_DOMAIN, pointer)
+    return name
+
+
+def parse_check(body: Mapping[str, Any]) -> list[str]:
+    _reject_unknown(body, ("domains",))
+    domains = body.get("domains")
+    if domains is None:
+        raise e.error(400, e.CHECK_EMPTY, e.MSG_CHECK_EMPTY, "/domains")
+    if not isinstance(domains, list):
+        raise bad("domains must be an array of domain names", "/domains")
+    if not domains:
+        raise e.error(400, e.CHECK_EMPTY, e.MSG_CHECK_EMPTY, "/domains")
+    if len(domains) > MAX_CHECK_DOMAINS:
+        raise e.error(400, e.CHECK_TOO_MANY, e.MSG_CHECK_TOO_MANY, "/domains")
+    for index, item in enumerate(domains):
+        if not isinstance(item, str):
+            raise bad(e.MSG_CHECK_ITEM_TYPE, f"/domains/{index}")
+    return domains
+
+
+def parse_create(body: Mapping[str, Any]) -> RegistrationRequest:
+    _reject_unknown(body, CREATE_FIELDS)
+    if "domain_name" not in body or body["domain_name"] is None:
+        raise bad(e.MSG_REQUIRED.format(field="domain_name"), "/domain_name")
+    name = domain_name_or_400(body["domain_name"])
+
+    years = body.get("years")
+    if years is not None and (
+        isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 10
+    ):
+        raise bad(e.MSG_YEARS_TYPE, "/years")
+    if "years" in body and years is None:
+        raise bad(e.MSG_YEARS_TYPE, "/years")
+
+    auto_renew = body.get("auto_renew", False)
+    if not isinstance(auto_renew, bool):
+        raise bad(e.MSG_MUST_BE_BOOLEAN, "/auto_renew")
+
+    privacy = body.get("privacy_mode", "redaction")
+    if privacy is False:
+        # Cloudflare's published schema lists `false` where the docs say "off".
+        privacy = "off"
+    if privacy not in ("redaction", "off"):
+        raise bad(e.MSG_PRIVACY_MODE, "/privacy_mode")
+
+    registrant = None
+    for field in ("acknowledgements", "contact_extensions"):
+        if field in body:
+            _object(body[field], f"/{field}")
+    if "contacts" in body:
+        contacts = _object(body["contacts"], "/contacts")
+        _reject_unknown(contacts, CONTACT_ROLES, "/contacts")
+        for role in CONTACT_ROLES:
+            if role in contacts:
+                contact = parse_contact(contacts[role], f"/contacts/{role}")
+                if role == "registrant":
+                    registrant = contact
+    return RegistrationRequest(
+        domain_name=name,
+        years=years,
+        auto_renew=auto_renew,
+        privacy_mode=PrivacyMode(privacy),
+        registrant=registrant,
+    )
+
+
+def parse_contact(value: Any, at: str) -> Contact:
+    contact = _object(value, at)
+    _reject_unknown(contact, ("email", "phone", "postal_info", "fax"), at)
+    email = _string(contact, "email", at)
+    assert email is not None
+    if not _EMAIL.fullmatch(email):
+        raise bad(e.MSG_EMAIL, f"{at}/email")
+    phone = _string(contact, "phone", at)
+    assert phone is not None
+    if not _PHONE.fullmatch(phone):
+        raise bad(e.MSG_PHONE, f"{at}/phone")
+    fax = _string(contact, "fax", at, required=False)
+    if fax is not None and not _PHONE.fullmatch(fax):
+        raise bad(e.MSG_PHONE, f"{at}/fax")
+    if "postal_info" not in contact:
+        raise bad(e.MSG_REQUIRED.format(field="postal_info"), f"{at}/postal_info")
+    postal = _object(contact["postal_info"], f"{at}/postal_info")
+    _reject_unknown(postal, ("name", "organization", "address"), f"{at}/postal_info")
+    name = _string(postal, "name", f"{at}/postal_info")
+    organization = _string(postal, "organization", f"{at}/postal_info", required=False)
+    address_at = f"{at}/postal_info/address"
+    if "address" not in postal:
+        raise bad(e.MSG_REQUIRED.format(field="address"), address_at)
+    address = _object(postal["address"], address_at)
+    fields = ("street", "city", "state", "postal_code", "country_code")
+    _reject_unknown(address, fields, address_at)
+    street, city, state, postal_code, country = (_string(address, f, address_at) for f in fields)
+    assert country is not None
+    if not _COUNTRY.fullmatch(country):
+        raise bad(e.MSG_COUNTRY_CODE, f"{address_at}/country_code")
+    return Contact(
+        email=email,
+        phone=phone,
+        name=str(name),
+        street=str(street),
+        city=str(city),
+        state=str(state),
+        postal_code=str(postal_code),
+        country_code=country,
+        organization=organization,
+        fax=fax,
+    )
+
+
+def parse_patch(body: Mapping[str, Any]) -> bool:
+    _reject_unknown(body, ("auto_renew",))
+    if "auto_renew" not in body:
+        raise bad(e.MSG_NO_FIELDS)
+    auto_renew = body["auto_renew"]
+    if not isinstance(auto_renew, bool):
+        raise bad(e.MSG_MUST_BE_BOOLEAN_IF_PRESENT, "/auto_renew")
+    return auto_renew
+
+
+def parse_legacy_update(body: Mapping[str, Any]) -> dict[str, bool]:
+    _reject_unknown(body, LEGACY_UPDATE_FIELDS)
+    changes: dict[str, bool] = {}
+    for field in LEGACY_UPDATE_FIELDS:
+        if field in body:
+            value = body[field]
+            if not isinstance(value, bool):
+                raise bad(e.MSG_MUST_BE_BOOLEAN_IF_PRESENT, f"/{field}")
+            changes[field] = value
+    return changes
+
+
+# --- query strings ------------------------------------------------------------
+
+
+def single(params: Any, name: str) -> str | None:
+    """The one value of a query parameter; repeating a single-valued one is an error."""
+    values: list[str] = params.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise bad(f"Parameter {name} must be given at most once", f"/{name}")
+    return values[0]
+
+
+def bounded_int(raw: str | None, default: int, low: int, high: int) -> int | None:
+    """``raw`` as an integer within [low, high], the default when absent, or None if invalid."""
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not _INTEGER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def parse_search(params: Any) -> tuple[str, list[str] | None, int]:
+    query = single(params, "q")
+    if query is None or not query.strip():
+        raise e.error(400, e.SEARCH_Q_MISSING, e.MSG_SEARCH_Q_MISSING, "/q")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise e.error(400, e.SEARCH_Q_TOO_LONG, e.MSG_SEARCH_Q_TOO_LONG, "/q")
+    extensions: list[str] | None = None
+    raw_extensions: list[str] = params.getlist("extensions")
+    if raw_extensions:
+        # Accept both `extensions=com,net` and `extensions=com&extensions=net`.
+        extensions = [p.strip() for raw in raw_extensions for p in raw.split(",") if p.strip()]
+        if len(extensions) > MAX_SEARCH_EXTENSIONS:
+            raise e.error(
+                400, e.SEARCH_TOO_MANY_EXTENSIONS, e.MSG_SEARCH_TOO_MANY_EXTENSIONS, "/extensions"
+            )
+    limit = bounded_int(single(params, "limit"), 20, 1, 50)
+    if limit is None:
+        raise e.error(400, e.SEARCH_BAD_LIMIT, e.MSG_SEARCH_BAD_LIMIT, "/limit")
+    return query, extensions, limit
+
+
+def parse_list(params: Any) -> tuple[str, str, int, str | None]:
+    per_page = bounded_int(single(params, "per_page"), 20, 1, MAX_PER_PAGE)
+    if per_page is None:
+        raise bad(e.MSG_BAD_PER_PAGE, "/per_page")
+    sort_by = single(params, "sort_by") or "registry_created_at"
+    if sort_by not in ("registry_created_at", "registry_expires_at", "name"):
+        raise bad(e.MSG_BAD_SORT_BY, "/sort_by")
+    direction = single(params, "direction") or "asc"
+    if direction not in ("asc", "desc"):
+        raise bad(e.MSG_BAD_DIRECTION, "/direction")
+    cursor = single(params, "cursor")
+    if cursor is not None and len(cursor) > MAX_CURSOR_LENGTH:
+        raise bad(e.MSG_INVALID_CURSOR, "/cursor")
+    return sort_by, direction, per_page, cursor

@@ -1,0 +1,88 @@
+"""Registrations: create, list, get, update, and the two workflow-status endpoints."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from .. import envelope, payloads, views
+from ..domain import Account, WorkflowKind
+from ..domain.workflows import Workflow
+from ..endpoint import Call, api
+
+
+def _prefers_async(call: Call) -> bool:
+    prefer = call.request.headers.get("prefer", "")
+    return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
+
+
+async def _hold(call: Call, account: Account, workflow: Workflow) -> None:
+    """Keep the request open while the work finishes, if it will within the sync window.
+
+    The mock knows each workflow's future, so when it cannot finish inside the
+    window the answer is a 202 straight away instead of after a pointless wait.
+    """
+    done_at = workflow.completion_time()
+    if done_at is None or workflow.completed:
+        return
+    window = call.app.world.sync_wait_seconds
+    if (done_at - call.app.clock.now()).total_seconds() <= window:
+        await call.app.clock.sleep_until(done_at)
+        call.registrar.refresh(account, workflow)
+
+
+def _workflow_response(call: Call, workflow: Workflow, done_status: int) -> Response:
+    honoured = _prefers_async(call)
+    body = views.workflow(workflow)
+    if workflow.completed and not honoured:
+        return envelope.ok(body, status=done_status)
+    headers = {"Location": body["links"]["self"]}
+    if honoured:
+        headers["Preference-Applied"] = "respond-async"
+    return envelope.ok(body, status=202, headers=headers)
+
+
+@api
+async def create(call: Call) -> Response:
+    request = payloads.parse_create(await call.json_object())
+    workflow, _ = call.registrar.create_registration(call.account, request)
+    if not _prefers_async(call):
+        await _hold(call, call.account, workflow)
+    return _workflow_response(call, workflow, 201)
+
+
+@api
+async def list_all(call: Call) -> Response:
+    sort_by, direction, per_page, cursor = payloads.parse_list(call.request.query_params)
+    page = call.registrar.list_registrations(call.account, sort_by, direction, per_page, cursor)
+    info = {"count": len(page.items), "cursor": page.cursor, "per_page": page.per_page}
+    return envelope.ok([views.registration(r) for r in page.items], result_info=info)
+
+
+@api
+async def get(call: Call) -> Response:
+    registration = call.registrar.get_registration(call.account, call.domain())
+    return envelope.ok(views.registration(registration))
+
+
+@api
+async def update(call: Call) -> Response:
+    domain = call.domain()
+    auto_renew = payloads.parse_patch(await call.json_object())
+    workflow = call.registrar.update_registration(call.account, domain, auto_renew)
+    if not _prefers_async(call):
+        await _hold(call, call.account, workflow)
+    return _workflow_response(call, workflow, 200)
+
+
+@api
+async def registration_status(call: Call) -> Response:
+    workflow = call.registrar.workflow_status(
+        call.account, call.domain(), WorkflowKind.REGISTRATION
+    )
+    return envelope.ok(views.workflow(workflow))
+
+
+@api
+async def update_status(call: Call) -> Response:
+    workflow = call.registrar.workflow_status(call.account, call.domain(), WorkflowKind.UPDATE)
+    return envelope.ok(views.workflow(workflow))

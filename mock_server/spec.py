@@ -1,0 +1,22 @@
+"""The project's one OpenAPI document, loaded once and shared by server, client and tests."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def load() -> dict[str, Any]:
+    text = resources.files("mock_server").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    document: dict[str, Any] = yaml.safe_load(text)
+    return document
+
+
+@cache
+def as_json() -> bytes:
+    return json.dumps(load(), separators=(",", ":")).encode()
