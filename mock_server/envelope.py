@@ -36,7 +36,7 @@ def failure(error: e.ApiError) -> Response:
     body = {
         "success": False,
         "errors": [item.to_json() for item in error.items],
-        "messages": [],
+        "messages": error.messages,
         "result": None,
     }
     return JSONResponse(body, status_code=error.status, headers=error.headers or None)

@@ -32,6 +32,7 @@ class ApiError(Exception):
     status: int
     items: list[ErrorItem]
     headers: dict[str, str] = field(default_factory=dict)
+    messages: list[dict[str, object]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return "; ".join(f"{item.code}: {item.message}" for item in self.items)

@@ -102,16 +102,17 @@ def legacy_domain(reg: Registration, domain_id: str) -> dict[str, Any]:
     contact = reg.registrant
     if contact is not None:
         first, _, last = contact.name.partition(" ")
+        # The legacy schema caps some lengths that the modern contact does not.
         body["registrant_contact"] = {
-            "first_name": first,
-            "last_name": last or first,
+            "first_name": first[:60],
+            "last_name": (last or first)[:60],
             "organization": contact.organization or "",
             "address": contact.street,
             "city": contact.city,
             "state": contact.state,
-            "zip": contact.postal_code,
+            "zip": contact.postal_code[:20],
             "country": contact.country_code,
-            "phone": contact.phone,
-            "email": contact.email,
+            "phone": contact.phone[:20],
+            "email": contact.email[:90],
         }
     return body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -44,7 +44,7 @@ class Catalogue:
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
 
-    def __iter__(self) -> Iterable[Extension]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Extension]:
         return iter(self._by_name.values())
 
     def get(self, name: str) -> Extension | None:

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .workflows import Workflow
 
 
 class RegistrationStatus(StrEnum):
@@ -121,8 +124,8 @@ class Account:
     registrations: dict[str, Registration] = field(default_factory=dict)
     # The latest workflow of each kind per domain; a failed registration's workflow
     # stays readable after its registration is gone.
-    registration_workflows: dict[str, Any] = field(default_factory=dict)
-    update_workflows: dict[str, Any] = field(default_factory=dict)
+    registration_workflows: dict[str, Workflow] = field(default_factory=dict)
+    update_workflows: dict[str, Workflow] = field(default_factory=dict)
     charges: list[Charge] = field(default_factory=list)
     # Workflows not yet terminal, keyed by (kind, domain): the only ones time can move.
-    running: dict[tuple[str, str], Any] = field(default_factory=dict)
+    running: dict[tuple[str, str], Workflow] = field(default_factory=dict)

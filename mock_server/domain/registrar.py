@@ -86,7 +86,8 @@ class Registrar:
             self._owners: dict[str, str] = {}  # domain -> account id, across all accounts
             self._token_accounts: dict[str, set[str]] = {}
             self._key_accounts: dict[tuple[str, str], set[str]] = {}
-            self._declared: set[str] = set()
+            # Accounts whose scenario names the credentials allowed on them.
+            self._guarded: set[str] = set()
             secret = hashlib.sha256(f"registrar-mock:{world.seed}".encode()).digest()
             self._cursors = CursorCodec(secret)
             for spec in world.accounts:
@@ -95,7 +96,8 @@ class Registrar:
     def _add_declared_account(self, spec: AccountSpec) -> None:
         account = Account(spec.id, spec.has_billing, spec.default_contact)
         self.accounts[spec.id] = account
-        self._declared.add(spec.id)
+        if spec.tokens or spec.api_keys:
+            self._guarded.add(spec.id)
         for token in spec.tokens:
             self._token_accounts.setdefault(token, set()).add(spec.id)
         for api_key in spec.api_keys:
@@ -143,7 +145,7 @@ class Registrar:
                     raise e.error(403, e.GENERIC, e.MSG_AUTH_ERROR)
             elif not self.world.open_accounts:
                 raise unknown
-            elif account_id in self._declared:
+            elif account_id in self._guarded:
                 # Open worlds accept any credential, except on accounts that name their own.
                 raise e.error(403, e.GENERIC, e.MSG_AUTH_ERROR)
             account = self.accounts.get(account_id)

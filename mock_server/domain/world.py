@@ -18,6 +18,19 @@ from .workflows import ScriptBook
 ACCOUNT_DOMAIN_LIMIT = 100
 
 
+DEFAULT_CONTACT = Contact(
+    email="registrant@example.com",
+    phone="+1.5555555555",
+    name="Ada Lovelace",
+    organization="Example Inc",
+    street="123 Main St",
+    city="Austin",
+    state="TX",
+    postal_code="78701",
+    country_code="US",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ApiKey:
     email: str
@@ -43,7 +56,8 @@ class AccountSpec:
     tokens: tuple[str, ...] = ()
     api_keys: tuple[ApiKey, ...] = ()
     has_billing: bool = True
-    default_contact: Contact | None = None
+    # The address-book entry used when a registration names no registrant; None for none.
+    default_contact: Contact | None = DEFAULT_CONTACT
     registrations: tuple[SeedRegistration, ...] = ()
 
 
@@ -79,19 +93,6 @@ class World:
     sync_wait_seconds: float = 10.0
     seed: int = 0
     start: datetime = DEFAULT_START
-
-
-DEFAULT_CONTACT = Contact(
-    email="registrant@example.com",
-    phone="+1.5555555555",
-    name="Ada Lovelace",
-    organization="Example Inc",
-    street="123 Main St",
-    city="Austin",
-    state="TX",
-    postal_code="78701",
-    country_code="US",
-)
 
 
 def default_registry() -> RegistryView:

@@ -6,12 +6,14 @@ Cloudflare deprecated them (end of life 2026-09-27); every answer says so in
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.responses import Response
 
 from .. import envelope, payloads, views
-from ..endpoint import Call, api
+from ..endpoint import Call, Handler, api
+from ..errors import ApiError
 
 DEPRECATION_CODE = 10050
 DEPRECATION = {
@@ -28,7 +30,23 @@ def _ok(result: Any, **extra: Any) -> Response:
     return envelope.ok(result, messages=[DEPRECATION], headers=HEADERS, **extra)
 
 
+def legacy(handler: Handler) -> Handler:
+    """Errors of a legacy endpoint carry the deprecation notice too."""
+
+    @functools.wraps(handler)
+    async def wrapped(call: Call) -> Response:
+        try:
+            return await handler(call)
+        except ApiError as error:
+            error.messages.append(DEPRECATION)
+            error.headers.update(HEADERS)
+            raise
+
+    return wrapped
+
+
 @api
+@legacy
 async def list_domains(call: Call) -> Response:
     registrar = call.registrar
     page = registrar.list_registrations(call.account, "name", "asc", 10_000, None)
@@ -38,12 +56,14 @@ async def list_domains(call: Call) -> Response:
 
 
 @api
+@legacy
 async def get_domain(call: Call) -> Response:
     registration = call.registrar.get_registration(call.account, call.domain())
     return _ok(views.legacy_domain(registration, call.registrar.domain_id(registration)))
 
 
 @api
+@legacy
 async def update_domain(call: Call) -> Response:
     domain = call.domain()
     changes = payloads.parse_legacy_update(await call.json_object())
