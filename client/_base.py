@@ -1,0 +1,303 @@
+"""The logic both clients share: configuration, request building, and one flow per operation.
+
+Nothing here performs I/O. Each public operation is a flow (see ``_flow``);
+``RegistrarClient`` and ``AsyncRegistrarClient`` only drive them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ._envelope import Envelope
+from ._flow import Flow, Stream
+from ._paging import fetch_page, walk_pages
+from ._polling import OnBlocked, PollPolicy, check_timeout, wait_for
+from ._registering import create_registration
+from ._retry import RetryPolicy, send_safely
+from .errors import ResponseFormatError
+from .models import (
+    Contact,
+    Direction,
+    DomainAvailability,
+    LegacyDomain,
+    Page,
+    PrivacyMode,
+    Registration,
+    SortBy,
+    WorkflowStatus,
+    availability_list,
+)
+
+DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
+DEFAULT_TIMEOUT = 60.0  # seconds; a create may be held open while the registration runs
+USER_AGENT = "registrar-mock-client/0.1"
+
+Registrant = Contact | Mapping[str, Any]
+
+
+class BaseClient:
+    def __init__(
+        self,
+        account_id: str,
+        *,
+        api_token: str | None = None,
+        api_email: str | None = None,
+        api_key: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        poll: PollPolicy | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not account_id:
+            raise ValueError("account_id is required")
+        self.account_id = account_id
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.poll = poll or PollPolicy()
+        self.monotonic = monotonic
+        self._timeout = httpx.Timeout(timeout)
+        self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        self._headers.update(auth_headers(api_token, api_email, api_key))
+
+    # --- requests -------------------------------------------------------------
+
+    def url_for(self, path: str) -> str:
+        """An absolute URL for a path relative to the API root (as ``links`` give them)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def _link(self, link: str) -> str:
+        """A link from the server, refused if it would take the credentials to another host."""
+        if link.startswith(("http://", "https://")) and not link.startswith(f"{self.base_url}/"):
+            raise ResponseFormatError(f"refusing to follow a link off the API: {link}")
+        return link
+
+    def _registrar_path(self, *parts: str) -> str:
+        quoted = "".join(f"/{quote(part, safe='')}" for part in parts)
+        return f"/accounts/{quote(self.account_id, safe='')}/registrar{quoted}"
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        json: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        return httpx.Request(
+            method,
+            self.url_for(path),
+            params=tuple(params or ()),
+            json=json,
+            headers={**self._headers, **(headers or {})},
+            extensions={"timeout": self._timeout.as_dict()},
+        )
+
+    def _get(self, *parts: str, params: list[tuple[str, str]] | None = None) -> httpx.Request:
+        return self.build_request("GET", self._registrar_path(*parts), params=params)
+
+    # --- discovery ------------------------------------------------------------
+
+    def _search_flow(
+        self, query: str, extensions: Iterable[str] | None, limit: int | None
+    ) -> Flow[list[DomainAvailability]]:
+        params = [("q", query)]
+        params += [("extensions", ext.lstrip(".")) for ext in extensions or ()]
+        if limit is not None:
+            params.append(("limit", str(limit)))
+        envelope = yield from send_safely(self._get("domain-search", params=params), self.retry)
+        return availability_list(envelope.result)
+
+    def _check_flow(self, domains: Iterable[str]) -> Flow[list[DomainAvailability]]:
+        # domain-check is a POST only to carry a list; it changes nothing, so it is retried.
+        body = {"domains": list(domains)}
+        request = self.build_request("POST", self._registrar_path("domain-check"), json=body)
+        envelope = yield from send_safely(request, self.retry)
+        return availability_list(envelope.result)
+
+    # --- legacy domains -------------------------------------------------------
+
+    def _list_domains_flow(self) -> Flow[list[LegacyDomain]]:
+        envelope = yield from send_safely(self._get("domains"), self.retry)
+        return [LegacyDomain.from_json(item) for item in _list(envelope.result)]
+
+    def _get_domain_flow(self, name: str) -> Flow[LegacyDomain]:
+        envelope = yield from send_safely(self._get("domains", name), self.retry)
+        return LegacyDomain.from_json(envelope.result)
+
+    def _update_domain_flow(
+        self, name: str, auto_renew: bool | None, locked: bool | None, privacy: bool | None
+    ) -> Flow[LegacyDomain]:
+        body = _present(auto_renew=auto_renew, locked=locked, privacy=privacy)
+        request = self.build_request("PUT", self._registrar_path("domains", name), json=body)
+        envelope = yield from send_safely(request, _NO_RETRY)
+        return LegacyDomain.from_json(envelope.result)
+
+    # --- registrations --------------------------------------------------------
+
+    def _create_registration_flow(
+        self,
+        domain_name: str,
+        *,
+        years: int | None,
+        auto_renew: bool | None,
+        privacy_mode: PrivacyMode | str | None,
+        registrant: Registrant | None,
+        prefer_async: bool,
+    ) -> Flow[WorkflowStatus]:
+        body: dict[str, Any] = {"domain_name": domain_name}
+        body.update(_present(years=years, auto_renew=auto_renew))
+        if privacy_mode is not None:
+            body["privacy_mode"] = str(privacy_mode)
+        if registrant is not None:
+            contact = registrant.to_json() if isinstance(registrant, Contact) else registrant
+            body["contacts"] = {"registrant": dict(contact)}
+        headers = {"Prefer": "respond-async"} if prefer_async else None
+        post = self.build_request(
+            "POST", self._registrar_path("registrations"), json=body, headers=headers
+        )
+        status_request = self._get("registrations", domain_name, "registration-status")
+        return (yield from create_registration(post, status_request, self.retry))
+
+    def _registrations_request(
+        self,
+        per_page: int | None,
+        sort_by: SortBy | str | None,
+        direction: Direction | str | None,
+        cursor: str | None,
+    ) -> httpx.Request:
+        params: list[tuple[str, str]] = []
+        if per_page is not None:
+            params.append(("per_page", str(per_page)))
+        if sort_by is not None:
+            params.append(("sort_by", str(sort_by)))
+        if direction is not None:
+            params.append(("direction", str(direction)))
+        if cursor:
+            params.append(("cursor", cursor))
+        return self._get("registrations", params=params)
+
+    def _list_registrations_flow(
+        self,
+        per_page: int | None,
+        sort_by: SortBy | str | None,
+        direction: Direction | str | None,
+        cursor: str | None,
+    ) -> Flow[Page[Registration]]:
+        request = self._registrations_request(per_page, sort_by, direction, cursor)
+        return (yield from fetch_page(request, _registration_page, self.retry))
+
+    def _iter_registrations_flow(
+        self,
+        per_page: int | None,
+        sort_by: SortBy | str | None,
+        direction: Direction | str | None,
+    ) -> Stream[Registration]:
+        def page_request(cursor: str | None) -> httpx.Request:
+            return self._registrations_request(per_page, sort_by, direction, cursor)
+
+        return walk_pages(page_request, _registration_page, self.retry)
+
+    def _get_registration_flow(self, domain_name: str) -> Flow[Registration]:
+        envelope = yield from send_safely(self._get("registrations", domain_name), self.retry)
+        return Registration.from_json(envelope.result)
+
+    def _update_registration_flow(
+        self, domain_name: str, auto_renew: bool, prefer_async: bool
+    ) -> Flow[WorkflowStatus]:
+        headers = {"Prefer": "respond-async"} if prefer_async else None
+        request = self.build_request(
+            "PATCH",
+            self._registrar_path("registrations", domain_name),
+            json={"auto_renew": auto_renew},
+            headers=headers,
+        )
+        envelope = yield from send_safely(request, _NO_RETRY)
+        return WorkflowStatus.from_json(envelope.result)
+
+    def _status_flow(self, domain_name: str, which: str) -> Flow[WorkflowStatus]:
+        request = self._get("registrations", domain_name, which)
+        envelope = yield from send_safely(request, self.retry)
+        return WorkflowStatus.from_json(envelope.result)
+
+    # --- waiting --------------------------------------------------------------
+
+    def _wait_flow(
+        self, status: WorkflowStatus, timeout: float | None, on_blocked: OnBlocked | None
+    ) -> Flow[WorkflowStatus]:
+        return (
+            yield from wait_for(
+                status,
+                lambda current: self.build_request("GET", self._link(current.links.self_link)),
+                policy=self.poll,
+                retry=self.retry,
+                timeout=self.poll.timeout if timeout is None else timeout,
+                monotonic=self.monotonic,
+                on_blocked=on_blocked,
+            )
+        )
+
+    def _register_flow(
+        self,
+        domain_name: str,
+        *,
+        years: int | None,
+        auto_renew: bool | None,
+        privacy_mode: PrivacyMode | str | None,
+        registrant: Registrant | None,
+        wait: bool,
+        timeout: float | None,
+        on_blocked: OnBlocked | None,
+    ) -> Flow[WorkflowStatus]:
+        if timeout is not None:
+            check_timeout(timeout)  # refuse a bad deadline before anything is bought
+        status = yield from self._create_registration_flow(
+            domain_name,
+            years=years,
+            auto_renew=auto_renew,
+            privacy_mode=privacy_mode,
+            registrant=registrant,
+            prefer_async=False,
+        )
+        if not wait:
+            return status
+        return (yield from self._wait_flow(status, timeout, on_blocked))
+
+
+# Requests that change state are sent once; their errors go straight to the caller.
+_NO_RETRY = RetryPolicy(max_retries=0)
+
+
+def auth_headers(
+    api_token: str | None, api_email: str | None, api_key: str | None
+) -> dict[str, str]:
+    if api_token is not None:
+        if api_email is not None or api_key is not None:
+            raise ValueError("give either api_token or api_email and api_key, not both")
+        return {"Authorization": f"Bearer {api_token}"}
+    if api_email is None or api_key is None:
+        raise ValueError("give api_token, or both api_email and api_key")
+    return {"X-Auth-Email": api_email, "X-Auth-Key": api_key}
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _list(result: object) -> list[Any]:
+    if not isinstance(result, list):
+        raise ResponseFormatError("result: expected an array")
+    return result
+
+
+def _registration_page(envelope: Envelope) -> Page[Registration]:
+    items = [Registration.from_json(item) for item in _list(envelope.result)]
+    return Page.from_json(items, envelope.result_info)

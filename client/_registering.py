@@ -1,0 +1,58 @@
+"""Creating a registration without ever registering twice.
+
+A registration POST is billable, so it is never blindly repeated. When its
+outcome is unknown (the connection dropped, the request timed out, or the
+server answered 429 or 5xx) the flow asks registration-status for the domain,
+which is the registration's idempotency key. If a workflow exists, that is the
+answer; only a 404 (no workflow, nothing created) allows sending the POST again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from . import errors as e
+from ._envelope import error_for, read, retry_after
+from ._flow import Flow, send, sleep
+from ._retry import TRANSIENT, RetryPolicy, send_safely, transport_error
+from .models import WorkflowStatus
+
+logger = logging.getLogger("client")
+
+
+def create_registration(
+    post: httpx.Request, status_request: httpx.Request, retry: RetryPolicy
+) -> Flow[WorkflowStatus]:
+    resends = 0
+    while True:
+        problem: e.RegistrarError
+        try:
+            response = yield from send(post)
+        except TRANSIENT as exc:
+            problem = transport_error(post, exc)
+            problem.__cause__ = exc
+            pause = retry.pause(resends)
+        except httpx.TransportError as exc:
+            raise transport_error(post, exc) from exc
+        else:
+            if not retry.retries_status(response.status_code):
+                return WorkflowStatus.from_json(read(response).result)
+            problem = error_for(response)
+            pause = retry.pause(resends, retry_after(response))
+        if resends >= retry.max_retries or pause is None:
+            raise problem
+        logger.warning(
+            "registering: the outcome of %s %s is unknown (%s); asking registration-status",
+            post.method, post.url, problem,
+        )  # fmt: skip
+        yield from sleep(pause)
+        try:
+            envelope = yield from send_safely(status_request, retry)
+        except e.NotFoundError:
+            resends += 1
+            logger.info("registering: no workflow exists yet, so sending the request again")
+            continue
+        logger.info("registering: resuming the workflow the server already has")
+        return WorkflowStatus.from_json(envelope.result)

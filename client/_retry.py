@@ -1,0 +1,83 @@
+"""Retrying safe requests: back-off, ``Retry-After``, and which failures are worth another try."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import httpx
+
+from . import errors as e
+from ._envelope import Envelope, read, retry_after
+from ._flow import Flow, send, sleep
+
+logger = logging.getLogger("client")
+
+# Failures after which the request may or may not have reached the server.
+TRANSIENT: tuple[type[httpx.TransportError], ...] = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How safe requests are retried.
+
+    A request is tried at most ``1 + max_retries`` times. Between tries the
+    client waits what ``Retry-After`` asks (up to ``max_retry_after``; a longer
+    ask is not waited out, the error goes to the caller), or else
+    ``backoff * multiplier ** n`` seconds, capped at ``max_backoff``.
+    """
+
+    max_retries: int = 3
+    backoff: float = 0.5
+    multiplier: float = 2.0
+    max_backoff: float = 30.0
+    max_retry_after: float = 300.0
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0 or self.backoff < 0 or self.max_backoff < 0:
+            raise ValueError("retry settings cannot be negative")
+
+    def retries_status(self, status_code: int) -> bool:
+        # 501 means "never", not "not now".
+        return status_code == 429 or (status_code >= 500 and status_code != 501)
+
+    def pause(self, attempt: int, asked: float | None = None) -> float | None:
+        """Seconds to wait before retry number ``attempt + 1``, or None to give up waiting."""
+        if asked is not None:
+            return asked if asked <= self.max_retry_after else None
+        return min(self.max_backoff, self.backoff * self.multiplier**attempt)
+
+
+def transport_error(request: httpx.Request, exc: httpx.TransportError) -> e.TransportError:
+    detail = str(exc) or type(exc).__name__
+    return e.TransportError(f"{request.method} {request.url}: {detail}")
+
+
+def send_safely(request: httpx.Request, policy: RetryPolicy) -> Flow[Envelope]:
+    """Send a request that is safe to repeat, retrying 429, 5xx and dropped connections."""
+    attempt = 0
+    while True:
+        try:
+            response = yield from send(request)
+        except TRANSIENT as exc:
+            pause = policy.pause(attempt)
+            if attempt >= policy.max_retries or pause is None:
+                raise transport_error(request, exc) from exc
+            logger.info("%s %s failed (%s); retrying in %.2f s", request.method,
+                        request.url, type(exc).__name__, pause)  # fmt: skip
+        except httpx.TransportError as exc:
+            raise transport_error(request, exc) from exc
+        else:
+            if not policy.retries_status(response.status_code):
+                return read(response)
+            pause = policy.pause(attempt, retry_after(response))
+            if attempt >= policy.max_retries or pause is None:
+                return read(response)  # raises the typed error
+            logger.info("%s %s answered %d; retrying in %.2f s", request.method,
+                        request.url, response.status_code, pause)  # fmt: skip
+        yield from sleep(pause)
+        attempt += 1

@@ -1,0 +1,422 @@
+"""Typed results of the Registrar API.
+
+Each model reads itself from the JSON the server sends with ``from_json``.
+Fields the model doesn't know are kept in ``extra`` rather than refused, optional
+fields the server leaves out are None, and enum values the client has never
+seen are kept as open enum members (see :class:`OpenStrEnum`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, Self, TypeVar
+
+from ._parse import Fields, OpenStrEnum
+from .errors import ErrorDetail
+
+__all__ = [
+    "Contact",
+    "Direction",
+    "DomainAvailability",
+    "ErrorDetail",
+    "LegacyContact",
+    "LegacyDomain",
+    "OpenStrEnum",
+    "Page",
+    "Pricing",
+    "PrivacyMode",
+    "Reason",
+    "Registration",
+    "RegistrationStatus",
+    "SortBy",
+    "Tier",
+    "WorkflowFailure",
+    "WorkflowLinks",
+    "WorkflowState",
+    "WorkflowStatus",
+]
+
+T = TypeVar("T")
+
+
+class WorkflowState(OpenStrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    ACTION_REQUIRED = "action_required"
+    BLOCKED = "blocked"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (WorkflowState.SUCCEEDED, WorkflowState.FAILED)
+
+
+class RegistrationStatus(OpenStrEnum):
+    ACTIVE = "active"
+    REGISTRATION_PENDING = "registration_pending"
+    EXPIRED = "expired"
+    SUSPENDED = "suspended"
+    REDEMPTION_PERIOD = "redemption_period"
+    PENDING_DELETE = "pending_delete"
+
+
+class Reason(OpenStrEnum):
+    """Why a domain is not registrable through the API."""
+
+    EXTENSION_NOT_SUPPORTED_VIA_API = "extension_not_supported_via_api"
+    EXTENSION_NOT_SUPPORTED = "extension_not_supported"
+    EXTENSION_DISALLOWS_REGISTRATION = "extension_disallows_registration"
+    DOMAIN_PREMIUM = "domain_premium"
+    DOMAIN_UNAVAILABLE = "domain_unavailable"
+
+
+class Tier(OpenStrEnum):
+    STANDARD = "standard"
+    PREMIUM = "premium"
+
+
+class PrivacyMode(OpenStrEnum):
+    REDACTION = "redaction"
+    OFF = "off"
+
+
+class SortBy(OpenStrEnum):
+    REGISTRY_CREATED_AT = "registry_created_at"
+    REGISTRY_EXPIRES_AT = "registry_expires_at"
+    NAME = "name"
+
+
+class Direction(OpenStrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A registrant contact to send with a new registration (phones in ``+1.5555555555`` form)."""
+
+    email: str
+    phone: str
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country_code: str
+    organization: str | None = None
+    fax: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        postal: dict[str, Any] = {
+            "name": self.name,
+            "address": {
+                "street": self.street,
+                "city": self.city,
+                "state": self.state,
+                "postal_code": self.postal_code,
+                "country_code": self.country_code,
+            },
+        }
+        if self.organization is not None:
+            postal["organization"] = self.organization
+        body: dict[str, Any] = {"email": self.email, "phone": self.phone, "postal_info": postal}
+        if self.fax is not None:
+            body["fax"] = self.fax
+        return body
+
+
+def error_detail(value: object, what: str = "error") -> ErrorDetail:
+    f = Fields(value, what)
+    source = f.opt_object("source") or {}
+    pointer = source.get("pointer")
+    return ErrorDetail(
+        code=f.opt_integer("code"),
+        message=f.opt_string("message") or "",
+        pointer=pointer if isinstance(pointer, str) else None,
+        documentation_url=f.opt_string("documentation_url"),
+        extra=f.extra(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """Yearly prices: the first year at ``registration_cost``, later ones at ``renewal_cost``."""
+
+    currency: str
+    registration_cost: Decimal
+    renewal_cost: Decimal
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "pricing")
+        return cls(
+            currency=f.string("currency"),
+            registration_cost=f.decimal("registration_cost"),
+            renewal_cost=f.decimal("renewal_cost"),
+            extra=f.extra(),
+        )
+
+    def cost(self, years: int) -> Decimal:
+        return self.registration_cost + self.renewal_cost * (years - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainAvailability:
+    """One result of domain-search (advisory) or domain-check (authoritative)."""
+
+    name: str
+    registrable: bool
+    pricing: Pricing | None = None
+    reason: Reason | None = None
+    tier: Tier | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "domain")
+        pricing = f.opt_object("pricing")
+        return cls(
+            name=f.string("name"),
+            registrable=f.boolean("registrable"),
+            pricing=None if pricing is None else Pricing.from_json(pricing),
+            reason=f.opt_enum("reason", Reason),
+            tier=f.opt_enum("tier", Tier),
+            extra=f.extra(),
+        )
+
+    @property
+    def premium(self) -> bool:
+        return self.tier is Tier.PREMIUM or self.reason is Reason.DOMAIN_PREMIUM
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    domain_name: str
+    status: RegistrationStatus
+    auto_renew: bool | None = None
+    locked: bool | None = None
+    privacy_mode: PrivacyMode | None = None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "registration")
+        return cls(
+            domain_name=f.string("domain_name"),
+            status=f.enum("status", RegistrationStatus),
+            auto_renew=f.opt_boolean("auto_renew"),
+            locked=f.opt_boolean("locked"),
+            privacy_mode=f.opt_enum("privacy_mode", PrivacyMode),
+            created_at=f.opt_datetime("created_at"),
+            expires_at=f.opt_datetime("expires_at"),
+            extra=f.extra(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowLinks:
+    """Where to poll (``self_link``) and the resource the workflow acts on.
+
+    Both are paths relative to the API root, e.g.
+    ``/accounts/abc/registrar/registrations/example.com/registration-status``.
+    """
+
+    self_link: str
+    resource: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "links")
+        return cls(self_link=f.string("self"), resource=f.opt_string("resource"), extra=f.extra())
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowFailure:
+    """``error`` of a failed workflow: a machine-readable code and a message for the user."""
+
+    code: str
+    message: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "error")
+        return cls(
+            code=f.opt_string("code") or "",
+            message=f.opt_string("message") or "",
+            extra=f.extra(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowStatus:
+    """Where a registration or update workflow stands."""
+
+    state: WorkflowState
+    completed: bool
+    links: WorkflowLinks
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    error: WorkflowFailure | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "workflow")
+        error = f.opt_object("error")
+        return cls(
+            state=f.enum("state", WorkflowState),
+            completed=f.boolean("completed"),
+            links=WorkflowLinks.from_json(f.opt_object("links")),
+            created_at=f.opt_datetime("created_at"),
+            updated_at=f.opt_datetime("updated_at"),
+            context=f.opt_object("context") or {},
+            error=None if error is None else WorkflowFailure.from_json(error),
+            extra=f.extra(),
+        )
+
+    @property
+    def domain_name(self) -> str | None:
+        return _context_str(self.context, "domain_name")
+
+    @property
+    def action(self) -> str | None:
+        """What the user must do, when the state is ``action_required``."""
+        return _context_str(self.context, "action")
+
+    @property
+    def confirmation_sent_to(self) -> str | None:
+        return _context_str(self.context, "confirmation_sent_to")
+
+    @property
+    def registration(self) -> Registration | None:
+        """The resulting registration, which a succeeded workflow carries in its context."""
+        value = self.context.get("registration")
+        return None if value is None else Registration.from_json(value)
+
+
+def _context_str(context: dict[str, Any], key: str) -> str | None:
+    value = context.get(key)
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a cursor-paginated list. ``cursor`` is "" on the last page."""
+
+    items: list[T]
+    cursor: str
+    count: int
+    per_page: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_next(self) -> bool:
+        return self.cursor != ""
+
+    @classmethod
+    def from_json(cls, items: list[T], result_info: object) -> Page[T]:
+        f = Fields(result_info if result_info is not None else {}, "result_info")
+        count = f.opt_integer("count")
+        return Page(
+            items=items,
+            cursor=f.opt_string("cursor") or "",
+            count=len(items) if count is None else count,
+            per_page=f.opt_integer("per_page"),
+            extra=f.extra(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyContact:
+    """The registrant contact of the deprecated Domain resource."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    organization: str | None = None
+    address: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    fax: str | None = None
+    id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "registrant_contact")
+        names = (
+            "first_name", "last_name", "organization", "address", "address2", "city",
+            "state", "zip", "country", "phone", "email", "fax", "id",
+        )  # fmt: skip
+        values = {name: f.opt_string(name) for name in names}
+        return cls(**values, extra=f.extra())
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyDomain:
+    """A domain as the deprecated ``/registrar/domains`` endpoints describe it."""
+
+    id: str | None = None
+    name: str | None = None
+    available: bool | None = None
+    can_register: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    expires_at: datetime | None = None
+    current_registrar: str | None = None
+    locked: bool | None = None
+    auto_renew: bool | None = None
+    privacy: bool | None = None
+    registry_statuses: tuple[str, ...] = ()
+    supported_tld: bool | None = None
+    registrant_contact: LegacyContact | None = None
+    transfer_in: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "domain")
+        contact = f.opt_object("registrant_contact")
+        statuses = f.opt_string("registry_statuses") or ""
+        return cls(
+            id=f.opt_string("id"),
+            name=f.opt_string("name"),
+            available=f.opt_boolean("available"),
+            can_register=f.opt_boolean("can_register"),
+            created_at=f.opt_datetime("created_at"),
+            updated_at=f.opt_datetime("updated_at"),
+            expires_at=f.opt_datetime("expires_at"),
+            current_registrar=f.opt_string("current_registrar"),
+            locked=f.opt_boolean("locked"),
+            auto_renew=f.opt_boolean("auto_renew"),
+            privacy=f.opt_boolean("privacy"),
+            registry_statuses=tuple(s.strip() for s in statuses.split(",") if s.strip()),
+            supported_tld=f.opt_boolean("supported_tld"),
+            registrant_contact=None if contact is None else LegacyContact.from_json(contact),
+            transfer_in=f.opt_object("transfer_in"),
+            extra=f.extra(),
+        )
+
+
+def availability_list(result: object) -> list[DomainAvailability]:
+    f = Fields(result, "result")
+    return [DomainAvailability.from_json(item) for item in f.opt_list("domains") or []]
+
+
+def error_details(values: object, what: str) -> list[ErrorDetail]:
+    if not isinstance(values, list):
+        return []
+    return [error_detail(item, f"{what}[{i}]") for i, item in enumerate(values)]
