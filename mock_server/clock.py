@@ -93,9 +93,9 @@ class SystemClock:
         return self.now()
 
     async def sleep_until(self, deadline: datetime) -> None:
-        remaining = (deadline - self.now()).total_seconds()
-        if remaining > 0:
-            await asyncio.sleep(remaining / self.time_scale)
+        # The event loop may wake a hair early; loop until the clock really reads the deadline.
+        while (remaining := (deadline - self.now()).total_seconds()) > 0:
+            await asyncio.sleep(remaining / self.time_scale + 0.0005)
 
 
 def isoformat(instant: datetime) -> str:

@@ -8,10 +8,10 @@ loop in a helper thread, so no socket is ever opened.
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import threading
 from typing import Any
 
-import anyio.from_thread
 import httpx
 from starlette.types import ASGIApp
 
@@ -19,8 +19,12 @@ from starlette.types import ASGIApp
 class SyncASGITransport(httpx.BaseTransport):
     def __init__(self, app: ASGIApp) -> None:
         self._transport = httpx.ASGITransport(app=app)
-        self._stack = contextlib.ExitStack()
-        self._portal = self._stack.enter_context(anyio.from_thread.start_blocking_portal())
+        self._loop = asyncio.new_event_loop()
+        # A daemon thread: a client that is never closed must not keep the process alive.
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="registrar-mock-asgi", daemon=True
+        )
+        self._thread.start()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         content = request.read()
@@ -33,8 +37,13 @@ class SyncASGITransport(httpx.BaseTransport):
             body = await response.aread()
             return response.status_code, response.headers, body
 
-        status, headers, body = self._portal.call(call)
+        future = asyncio.run_coroutine_threadsafe(call(), self._loop)
+        status, headers, body = future.result()
         return httpx.Response(status, headers=headers, content=body, request=request)
 
     def close(self) -> None:
-        self._stack.close()
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+        if not self._loop.is_closed():
+            self._loop.close()

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from mock_server import create_app
+from mock_server import create_app, spec
 from mock_server.domain.world import AccountSpec, ApiKey, World, default_registry
+from mock_server.testing import SyncASGITransport
 
 from .conftest import only_error
 
@@ -119,3 +120,22 @@ def test_account_id_that_cannot_exist_is_no_route(connect: Connect) -> None:
     response = api.get("/registrations")
     assert response.status_code == 404
     assert only_error(response)["code"] == 7003
+
+
+def test_every_spec_operation_requires_credentials() -> None:
+    """Walk the spec, so that no route added later can skip authentication."""
+    app = create_app()
+    checked = 0
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock/client/v4") as client:
+        for path, item in spec.load()["paths"].items():
+            for method, operation in item.items():
+                if method not in {"get", "put", "post", "patch", "delete"}:
+                    continue
+                if operation.get("security") == []:
+                    continue  # declared public, like the spec document itself
+                url = path.replace("{account_id}", "acc").replace("{domain_name}", "x.com")
+                response = client.request(method.upper(), url, json={})
+                assert response.status_code == 400, f"{method.upper()} {path}"
+                assert only_error(response)["code"] == 9106, f"{method.upper()} {path}"
+                checked += 1
+    assert checked == 11
