@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.types import Message, Receive, Scope, Send
 
-from . import envelope
-from .clock import Clock, SystemClock, VirtualClock
-from .domain import Registrar, World, default_world
+from . import envelope, scenarios
+from .clock import Clock, SystemClock, VirtualClock, isoformat
+from .control import Control
+from .domain import Registrar, World
+from .endpoint import OPERATION
 from .errors import ApiError
-from .routes import api_routes
+from .routes import API_ROOT, CONTROL_ROOT, api_routes
+from .scenarios import Scenario
+
+_ACCOUNTS = f"{API_ROOT}/accounts/"
 
 
 class MockApp(Starlette):
-    """The Starlette app, with its registrar and clock in reach of in-process tests."""
+    """The Starlette app, with its registrar, clock and control plane in reach of tests.
 
-    def __init__(self, world: World, clock: Clock) -> None:
+    ``app.control`` offers everything the `/__mock__` API does, as Python.
+    """
+
+    def __init__(self, scenario: Scenario, clock: Clock) -> None:
         super().__init__(
             routes=api_routes(),
             exception_handlers={
@@ -25,25 +38,67 @@ class MockApp(Starlette):
             },
         )
         self.clock = clock
-        self.registrar = Registrar(world, clock)
+        self.registrar = Registrar(scenario.world, clock)
+        self.control = Control(scenario, clock, self.registrar)
 
     @property
     def world(self) -> World:
         return self.registrar.world
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(CONTROL_ROOT):
+            await super().__call__(scope, receive, send)
+            return
+        status = 0
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            await super().__call__(scope, receive, recording_send)
+        finally:
+            account = None
+            if path.startswith(_ACCOUNTS):
+                account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
+            self.control.journal.record(
+                at=isoformat(self.clock.now()),
+                method=scope["method"],
+                path=path,
+                query=scope.get("query_string", b"").decode("latin-1"),
+                account=account,
+                operation=scope.get(OPERATION),
+                status=status or 500,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            )
+
 
 def create_app(
-    world: World | None = None,
+    scenario: Scenario | World | str | Path | dict[str, Any] | None = None,
     *,
     clock: Clock | None = None,
     virtual_time: bool = True,
 ) -> MockApp:
     """A fresh mock with its own state.
 
-    By default time is virtual and starts at the world's start instant, so runs
-    are repeatable; ``serve`` passes a :class:`SystemClock` instead.
+    ``scenario`` is a bundled name (``"near-limit"``), a path to a YAML file, a
+    scenario document as a dict, a loaded :class:`Scenario`, or a :class:`World`
+    built in code; by default the bundled ``default`` scenario. Time is virtual
+    and starts at the scenario's start instant, so runs repeat exactly;
+    ``serve`` passes a :class:`SystemClock` instead.
     """
-    world = world or default_world()
+    if scenario is None:
+        scenario = scenarios.default_scenario()
+    elif isinstance(scenario, World):
+        scenario = Scenario(scenario)
+    elif isinstance(scenario, dict):
+        scenario = scenarios.from_document(scenario)
+    elif isinstance(scenario, str | Path):
+        scenario = scenarios.load(scenario)
     if clock is None:
-        clock = VirtualClock(world.start) if virtual_time else SystemClock()
-    return MockApp(world, clock)
+        clock = VirtualClock(scenario.world.start) if virtual_time else SystemClock()
+    return MockApp(scenario, clock)

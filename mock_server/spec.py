@@ -18,5 +18,15 @@ def load() -> dict[str, Any]:
 
 
 @cache
+def load_control() -> dict[str, Any]:
+    """The control API's own spec: kept apart so it never appears under /client/v4."""
+    text = (
+        resources.files("mock_server").joinpath("control-openapi.yaml").read_text(encoding="utf-8")
+    )
+    document: dict[str, Any] = yaml.safe_load(text)
+    return document
+
+
+@cache
 def as_json() -> bytes:
     return json.dumps(load(), separators=(",", ":")).encode()

@@ -129,3 +129,5 @@ class Account:
     charges: list[Charge] = field(default_factory=list)
     # Workflows not yet terminal, keyed by (kind, domain): the only ones time can move.
     running: dict[tuple[str, str], Workflow] = field(default_factory=dict)
+    # The earliest instant at which some registration here ages (renews, expires, ...).
+    next_event: datetime | None = None

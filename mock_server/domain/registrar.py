@@ -13,7 +13,7 @@ import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .. import errors as e
 from ..clock import Clock
@@ -76,6 +76,35 @@ class Registrar:
         self._lock = threading.RLock()
         self.load(world)
 
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by every public method; hold it to read several things consistently."""
+        return self._lock
+
+    def replace_accounts(self, accounts: Iterable[Account]) -> None:
+        """Swap in accounts restored from a snapshot, rebuilding the derived indexes."""
+        with self._lock:
+            self.accounts.clear()
+            self._owners.clear()
+            for account in accounts:
+                self.accounts[account.id] = account
+                account.running = {
+                    (w.kind.value, w.domain_name): w
+                    for w in (
+                        *account.registration_workflows.values(),
+                        *account.update_workflows.values(),
+                    )
+                    if not w.completed
+                }
+                for domain in account.registrations:
+                    self._owners[domain] = account.id
+                self._reschedule(account)
+
+    def charges(self, account_id: str) -> list[Charge]:
+        with self._lock:
+            account = self.accounts.get(account_id)
+            return [] if account is None else list(account.charges)
+
     # --- lifecycle ------------------------------------------------------------
 
     def load(self, world: World) -> None:
@@ -127,6 +156,7 @@ class Registrar:
                     seed.created_at,
                 )
                 workflow.extra_context["registration"] = dataclasses.replace(registration)
+        self._reschedule(account)
 
     # --- who may call ---------------------------------------------------------
 
@@ -374,6 +404,7 @@ class Registrar:
                 privacy = changes["privacy"]
                 registration.privacy_mode = PrivacyMode.REDACTION if privacy else PrivacyMode.OFF
             registration.updated_at = now
+            self._reschedule(account)
             return registration
 
     def workflow_status(self, account: Account, domain: str, kind: WorkflowKind) -> Workflow:
@@ -434,9 +465,73 @@ class Registrar:
         return workflow
 
     def _settle(self, account: Account, now: datetime) -> None:
-        """Let time act on the account's running workflows before anything reads them."""
+        """Let time act on the account before anything reads it: workflows, then ageing."""
         for workflow in list(account.running.values()):
             self._advance(account, workflow, now)
+        if account.next_event is not None and now >= account.next_event:
+            for registration in list(account.registrations.values()):
+                self._age(account, registration, now)
+            self._reschedule(account)
+
+    def _age(self, account: Account, registration: Registration, now: datetime) -> None:
+        """Walk one registration through renewals and the expiry phases due by ``now``.
+
+        Every transition happens at its exact boundary, however late it is noticed.
+        """
+        while (due := self._next_event(account, registration)) is not None and now >= due:
+            status = registration.status
+            registration.updated_at = due
+            if status is RegistrationStatus.ACTIVE and self._renews(account, registration):
+                assert registration.expires_at is not None
+                registration.expires_at = add_years(registration.expires_at, 1)
+                self._charge(account, registration, due, kind="renewal", years=1)
+            elif status is RegistrationStatus.ACTIVE:
+                registration.status = RegistrationStatus.EXPIRED
+            elif status is RegistrationStatus.EXPIRED:
+                registration.status = RegistrationStatus.REDEMPTION_PERIOD
+            elif status is RegistrationStatus.REDEMPTION_PERIOD:
+                registration.status = RegistrationStatus.PENDING_DELETE
+            else:
+                self._forget(account, registration.domain_name)
+                return
+
+    def _renews(self, account: Account, registration: Registration) -> bool:
+        return registration.auto_renew and account.has_billing
+
+    def _next_event(self, account: Account, registration: Registration) -> datetime | None:
+        expires = registration.expires_at
+        if expires is None:
+            return None
+        phases = self.world.lifecycle
+        status = registration.status
+        if status is RegistrationStatus.ACTIVE:
+            if self._renews(account, registration):
+                return expires - timedelta(seconds=phases.renew_before)
+            return expires
+        offsets = {
+            RegistrationStatus.EXPIRED: phases.expired_for,
+            RegistrationStatus.REDEMPTION_PERIOD: phases.expired_for + phases.redemption_for,
+            RegistrationStatus.PENDING_DELETE: phases.expired_for
+            + phases.redemption_for
+            + phases.pending_delete_for,
+        }
+        offset = offsets.get(status)
+        return None if offset is None else expires + timedelta(seconds=offset)
+
+    def _reschedule(self, account: Account) -> None:
+        events = [
+            due
+            for registration in account.registrations.values()
+            if (due := self._next_event(account, registration)) is not None
+        ]
+        account.next_event = min(events, default=None)
+
+    def _forget(self, account: Account, domain: str) -> None:
+        """The registry deleted the name: it leaves the account and is free again."""
+        account.registrations.pop(domain, None)
+        account.registration_workflows.pop(domain, None)
+        account.update_workflows.pop(domain, None)
+        self._owners.pop(domain, None)
 
     def _advance(self, account: Account, workflow: Workflow, now: datetime) -> None:
         was_completed = workflow.completed
@@ -459,6 +554,7 @@ class Registrar:
                 registration.updated_at = at
                 self._charge(account, registration, at)
                 workflow.extra_context["registration"] = dataclasses.replace(registration)
+                self._reschedule(account)
             else:
                 del account.registrations[workflow.domain_name]
                 self._owners.pop(workflow.domain_name, None)
@@ -468,19 +564,25 @@ class Registrar:
             )
             registration.updated_at = at
             workflow.extra_context["registration"] = dataclasses.replace(registration)
+            self._reschedule(account)
 
-    def _charge(self, account: Account, registration: Registration, at: datetime) -> None:
+    def _charge(
+        self,
+        account: Account,
+        registration: Registration,
+        at: datetime,
+        *,
+        kind: str = "registration",
+        years: int | None = None,
+    ) -> None:
         _, _, extension = self.world.catalogue.split(registration.domain_name)
         assert extension is not None
+        years = registration.years if years is None else years
+        premium = self.world.registry.premium.get(registration.domain_name)
+        renewal = premium.renewal_cost if premium else extension.renewal_cost
+        amount = extension.cost(years) if kind == "registration" else renewal * years
         account.charges.append(
-            Charge(
-                registration.domain_name,
-                "registration",
-                extension.cost(registration.years),
-                extension.currency,
-                registration.years,
-                at,
-            )
+            Charge(registration.domain_name, kind, amount, extension.currency, years, at)
         )
 
     def domain_id(self, registration: Registration) -> str:

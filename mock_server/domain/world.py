@@ -16,6 +16,7 @@ from .models import Contact, PrivacyMode, RegistrationStatus
 from .workflows import ScriptBook
 
 ACCOUNT_DOMAIN_LIMIT = 100
+DAY = 86400.0
 
 
 DEFAULT_CONTACT = Contact(
@@ -79,8 +80,19 @@ class RegistryView:
 
 
 @dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """How registrations age at expiry, in seconds of clock time."""
+
+    renew_before: float = 30 * DAY  # auto-renewal is charged this long before expiry
+    expired_for: float = 30 * DAY
+    redemption_for: float = 30 * DAY
+    pending_delete_for: float = 5 * DAY
+
+
+@dataclass(frozen=True, slots=True)
 class World:
     name: str = "default"
+    description: str = ""
     accounts: tuple[AccountSpec, ...] = ()
     # When true, any account id is served and any well-formed credential is accepted,
     # each account created on first use with billing and a default contact.
@@ -93,6 +105,7 @@ class World:
     sync_wait_seconds: float = 10.0
     seed: int = 0
     start: datetime = DEFAULT_START
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
 
 
 def default_registry() -> RegistryView:

@@ -8,40 +8,63 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from . import discovery, domains, meta, registrations
+from ..endpoint import OPERATION
+from . import control, discovery, domains, meta, registrations
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+Operation = tuple[Endpoint, str]  # a handler and its operationId in the spec
 
 API_ROOT = "/client/v4"
+CONTROL_ROOT = "/__mock__"
 REGISTRAR = "/accounts/{account_id}/registrar"
 
 
 def api_routes() -> list[BaseRoute]:
     registrar = [
-        route("/domain-search", GET=discovery.search),
-        route("/domain-check", POST=discovery.check),
-        route("/domains", GET=domains.list_domains),
-        route("/domains/{domain_name}", GET=domains.get_domain, PUT=domains.update_domain),
-        route("/registrations", GET=registrations.list_all, POST=registrations.create),
-        route("/registrations/{domain_name}", GET=registrations.get, PATCH=registrations.update),
+        route("/domain-search", GET=(discovery.search, "registrar-domain-discovery-search")),
+        route("/domain-check", POST=(discovery.check, "registrar-domain-discovery-check")),
+        route("/domains", GET=(domains.list_domains, "registrar-domains-list-domains")),
+        route(
+            "/domains/{domain_name}",
+            GET=(domains.get_domain, "registrar-domains-get-domain"),
+            PUT=(domains.update_domain, "registrar-domains-update-domain"),
+        ),
+        route(
+            "/registrations",
+            GET=(registrations.list_all, "registrar-domain-registration-list"),
+            POST=(registrations.create, "registrar-domain-registration-create"),
+        ),
+        route(
+            "/registrations/{domain_name}",
+            GET=(registrations.get, "registrar-domain-registration-get"),
+            PATCH=(registrations.update, "registrar-domain-registration-update"),
+        ),
         route(
             "/registrations/{domain_name}/registration-status",
-            GET=registrations.registration_status,
+            GET=(registrations.registration_status, "registrar-domain-registration-get-status"),
         ),
-        route("/registrations/{domain_name}/update-status", GET=registrations.update_status),
+        route(
+            "/registrations/{domain_name}/update-status",
+            GET=(registrations.update_status, "registrar-domain-registration-get-update-status"),
+        ),
     ]
     return [
         Route(f"{API_ROOT}/openapi.json", meta.openapi, methods=["GET"]),
         Mount(f"{API_ROOT}{REGISTRAR}", routes=registrar),
+        Mount(CONTROL_ROOT, routes=control.routes()),
     ]
 
 
-def route(path: str, **handlers: Endpoint) -> Route:
-    """One route per path, dispatching on method, so a 405 lists every allowed method."""
+def route(path: str, **operations: Operation) -> Route:
+    """One route per path, dispatching on method, so a 405 lists every allowed method.
+
+    The operationId goes into the scope, for fault rules and the journal.
+    """
 
     async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await handlers[method](request)
+        handler, operation = operations["GET" if request.method == "HEAD" else request.method]
+        request.scope[OPERATION] = operation
+        return await handler(request)
 
-    dispatch.__name__ = "_".join(h.__name__ for h in handlers.values())
-    return Route(path, dispatch, methods=list(handlers))
+    dispatch.__name__ = "_".join(op for _, op in operations.values())
+    return Route(path, dispatch, methods=list(operations))

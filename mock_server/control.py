@@ -1,0 +1,154 @@
+"""The control plane: what a test can do to the mock beyond the Registrar API.
+
+Reset to a scenario, read and move the clock, settle `action_required`
+workflows, manage faults, read the journal, and export or import the whole
+state. The HTTP control API (`/__mock__`) and in-process tests both use this
+class (``app.control``), so the two can't drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import scenarios
+from .clock import Clock, SystemClock, VirtualClock, isoformat
+from .domain import Registrar, WorkflowKind
+from .domain import snapshot as snapshots
+from .domain.models import Charge
+from .domain.workflows import Workflow
+from .faults import FaultBook, FaultRule
+from .journal import Journal
+from .scenarios import Scenario
+
+ScenarioLike = Scenario | str | Path | dict[str, Any] | None
+
+
+class Control:
+    def __init__(self, scenario: Scenario, clock: Clock, registrar: Registrar) -> None:
+        self.scenario = scenario
+        self.clock = clock
+        self.registrar = registrar
+        self.faults = FaultBook(seed=scenario.world.seed)
+        self.faults.reset(_copies(scenario.faults), scenario.world.seed)
+        self.journal = Journal()
+
+    # --- scenario -----------------------------------------------------------
+
+    def reset(self, scenario: ScenarioLike = None) -> Scenario:
+        """Start over from the loaded scenario, or from another one (name, path or document)."""
+        if isinstance(scenario, dict):
+            scenario = scenarios.from_document(scenario)
+        elif isinstance(scenario, str | Path):
+            scenario = scenarios.load(scenario)
+        self.scenario = scenario or self.scenario
+        world = self.scenario.world
+        self.registrar.load(world)
+        if isinstance(self.clock, VirtualClock):
+            self.clock.set(world.start)
+        self.faults.reset(_copies(self.scenario.faults), world.seed)
+        self.journal.clear()
+        return self.scenario
+
+    # --- clock ----------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        return _movable(self.clock).advance(seconds)
+
+    def set_time(self, instant: datetime) -> datetime:
+        if instant.tzinfo is None:
+            raise ValueError("the time needs a timezone")
+        if instant < self.clock.now():
+            raise ValueError("the clock only moves forward")
+        return _movable(self.clock).set(instant)
+
+    def clock_json(self) -> dict[str, Any]:
+        scale = self.clock.time_scale if isinstance(self.clock, SystemClock) else None
+        return {
+            "now": isoformat(self.clock.now()),
+            "virtual": isinstance(self.clock, VirtualClock),
+            "time_scale": scale,
+        }
+
+    # --- workflows and accounts ---------------------------------------------
+
+    def resolve(
+        self, account_id: str, domain: str, *, confirm: bool = True, kind: str = "registration"
+    ) -> Workflow:
+        account = self.registrar.accounts.get(account_id)
+        if account is None:
+            raise LookupError(f"no account {account_id!r}")
+        return self.registrar.resolve_action(account, domain, WorkflowKind(kind), confirm)
+
+    def charges(self, account_id: str) -> list[Charge]:
+        return self.registrar.charges(account_id)
+
+    # --- faults ---------------------------------------------------------------
+
+    def add_fault(self, spec: dict[str, Any] | FaultRule) -> FaultRule:
+        if isinstance(spec, dict):
+            scenarios.validate_fault(spec)
+            spec = scenarios.fault_rule(spec, default_id=self.faults.next_id())
+        return self.faults.add(spec)
+
+    def remove_fault(self, rule_id: str) -> bool:
+        return self.faults.remove(rule_id)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    # --- state ----------------------------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        with self.registrar.lock:
+            return {
+                "format": "registrar-mock-state",
+                "scenario": dict(self.scenario.document) if self.scenario.document else None,
+                "clock": self.clock.now().isoformat(),
+                "registrar": snapshots.dump(self.registrar),
+                "faults": [rule.to_json() for rule in self.faults.rules],
+            }
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        """Restore an export. Refuses anything malformed before changing a thing."""
+        if not isinstance(state, dict) or state.get("format") != "registrar-mock-state":
+            raise snapshots.SnapshotError("not a registrar-mock state export")
+        try:
+            document = state.get("scenario")
+            scenario = scenarios.from_document(document) if document else self.scenario
+            clock = datetime.fromisoformat(state["clock"])
+            rules = [
+                scenarios.fault_rule(rule, default_id=str(rule.get("id")))
+                for rule in state["faults"]
+            ]
+            for rule, data in zip(rules, state["faults"], strict=True):
+                rule.seen, rule.fired = int(data.get("seen", 0)), int(data.get("fired", 0))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise snapshots.SnapshotError(f"malformed state export: {exc!r}") from None
+        accounts = snapshots.parse(state.get("registrar"))
+        with self.registrar.lock:
+            self.registrar.load(scenario.world)
+            self.registrar.replace_accounts(accounts)
+            self.scenario = scenario
+            if isinstance(self.clock, VirtualClock):
+                self.clock.set(clock)
+            self.faults.reset(rules, scenario.world.seed)
+
+
+def _copies(rules: tuple[FaultRule, ...]) -> list[FaultRule]:
+    """Fresh counters for each reset: a scenario's rules are templates."""
+    import dataclasses
+
+    return [dataclasses.replace(rule, seen=0, fired=0) for rule in rules]
+
+
+def _movable(clock: Clock) -> VirtualClock | SystemClock:
+    if not isinstance(clock, VirtualClock | SystemClock):
+        raise TypeError("this clock cannot be moved")
+    return clock

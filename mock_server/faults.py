@@ -1,0 +1,119 @@
+"""Fault injection: rate limits, errors, latency and dropped connections, on demand.
+
+A rule matches requests by operation and account, decides whether to fire (by
+probability, on the nth request, on every nth, at most N times) and says what
+happens. Rules can be added and removed while the server runs. Probabilities
+draw from a generator seeded by the scenario, so a run repeats exactly.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+DROP_HEADER = "x-registrar-mock-dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    status: int | None = None
+    code: int | None = None
+    message: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    latency: float = 0.0  # real seconds
+    drop: str | None = None  # "before" or "after"
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if self.status is not None:
+            body.update(status=self.status, code=self.code, message=self.message)
+        if self.headers:
+            body["headers"] = dict(self.headers)
+        if self.latency:
+            body["latency"] = self.latency
+        if self.drop:
+            body["drop"] = self.drop
+        return body
+
+
+@dataclass(slots=True)
+class FaultRule:
+    id: str
+    effect: Effect
+    operations: frozenset[str] | None = None
+    account: str | None = None
+    probability: float | None = None
+    nth: int | None = None
+    every: int | None = None
+    times: int | None = None
+    seen: int = 0  # matching requests so far
+    fired: int = 0
+
+    def matches(self, operation: str, account: str | None) -> bool:
+        if self.operations is not None and operation not in self.operations:
+            return False
+        return self.account is None or self.account == account
+
+    def decide(self, rng: random.Random) -> bool:
+        self.seen += 1
+        if self.times is not None and self.fired >= self.times:
+            return False
+        if self.nth is not None and self.seen != self.nth:
+            return False
+        if self.every is not None and self.seen % self.every != 0:
+            return False
+        if self.probability is not None and rng.random() >= self.probability:
+            return False
+        self.fired += 1
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": self.id, "effect": self.effect.to_json()}
+        if self.operations is not None:
+            body["operations"] = sorted(self.operations)
+        for name in ("account", "probability", "nth", "every", "times"):
+            value = getattr(self, name)
+            if value is not None:
+                body[name] = value
+        body["seen"], body["fired"] = self.seen, self.fired
+        return body
+
+
+@dataclass
+class FaultBook:
+    seed: int = 0
+    rules: list[FaultRule] = field(default_factory=list)
+    _counter: int = 0
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def reset(self, rules: Iterable[FaultRule], seed: int) -> None:
+        self.rules = list(rules)
+        self._rng = random.Random(seed)
+        self._counter = len(self.rules)
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        self.rules.append(rule)
+        self._counter += 1
+        return rule
+
+    def next_id(self) -> str:
+        return f"fault-{self._counter + 1}"
+
+    def remove(self, rule_id: str) -> bool:
+        before = len(self.rules)
+        self.rules = [rule for rule in self.rules if rule.id != rule_id]
+        return len(self.rules) != before
+
+    def clear(self) -> None:
+        self.rules.clear()
+
+    def pick(self, operation: str, account: str | None) -> Effect | None:
+        """The effect of the first rule that matches and fires, if any."""
+        for rule in self.rules:
+            if rule.matches(operation, account) and rule.decide(self._rng):
+                return rule.effect
+        return None

@@ -1,0 +1,69 @@
+"""A bounded record of the API requests the mock received, for tests to assert on.
+
+It keeps no headers or bodies, so credentials never land in it, and it holds at
+most ``capacity`` entries, so a long soak cannot grow memory without limit.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+DEFAULT_CAPACITY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    at: str  # the mock clock's time, RFC 3339
+    method: str
+    path: str
+    query: str
+    account: str | None
+    operation: str | None
+    status: int
+    duration_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._seq = 0
+
+    @property
+    def capacity(self) -> int:
+        assert self._entries.maxlen is not None
+        return self._entries.maxlen
+
+    def record(self, **fields: Any) -> Entry:
+        self._seq += 1
+        entry = Entry(seq=self._seq, **fields)
+        self._entries.append(entry)
+        return entry
+
+    def entries(
+        self,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        account: str | None = None,
+        operation: str | None = None,
+        status: int | None = None,
+    ) -> list[Entry]:
+        """Entries oldest first; ``path`` matches as a substring, the rest exactly."""
+        return [
+            entry
+            for entry in self._entries
+            if (method is None or entry.method == method.upper())
+            and (path is None or path in entry.path)
+            and (account is None or entry.account == account)
+            and (operation is None or entry.operation == operation)
+            and (status is None or entry.status == status)
+        ]
+
+    def clear(self) -> None:
+        self._entries.clear()
