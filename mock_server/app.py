@@ -58,6 +58,7 @@ class MockApp(Starlette):
                 status = message["status"]
             await send(message)
 
+        arrived = isoformat(self.clock.now())
         started = time.perf_counter()
         try:
             await super().__call__(scope, receive, recording_send)
@@ -66,7 +67,7 @@ class MockApp(Starlette):
             if path.startswith(_ACCOUNTS):
                 account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
             self.control.journal.record(
-                at=isoformat(self.clock.now()),
+                at=arrived,
                 method=scope["method"],
                 path=path,
                 query=scope.get("query_string", b"").decode("latin-1"),

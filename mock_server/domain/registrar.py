@@ -447,7 +447,11 @@ class Registrar:
             if workflow is None or workflow.state is not WorkflowState.ACTION_REQUIRED:
                 raise e.error(409, e.GENERIC, f"No action is required for {domain}")
             workflow.resolve(now, confirm=confirm, error=REJECTED_ACTION)
-            self._advance(account, workflow, now)
+            if workflow.completed:  # rejected, or confirmed straight into a terminal step
+                account.running.pop((workflow.kind.value, domain), None)
+                self._finish(account, workflow)
+            else:
+                self._advance(account, workflow, now)
             return workflow
 
     # --- time -----------------------------------------------------------------
