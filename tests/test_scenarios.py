@@ -194,3 +194,21 @@ def test_documents_build_the_world_they_describe() -> None:
     [account] = world.accounts
     assert account.has_billing is False
     assert account.default_contact is None
+
+
+def test_the_readme_example_scenario_loads_and_behaves(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    match = re.search(r"A complete example:\n\n```yaml\n(.*?)```", readme, re.S)
+    assert match
+    file = tmp_path / "launch-day.yaml"
+    file.write_text(match.group(1))
+    world = scenarios.load(file).world
+    assert world.name == "launch-day"
+    assert [a.id for a in world.accounts] == [
+        "023e105f4ecef8ad9ca31a8372d0c353",
+        "9a7806061c88ada191ed06f989cc3dac",
+    ]
+    assert len(world.accounts[0].registrations) == 41
+    assert world.open_accounts is False
