@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from .routes import API_ROOT, CONTROL_ROOT, api_routes
 from .scenarios import Scenario
 
 _ACCOUNTS = f"{API_ROOT}/accounts/"
+# One line per API request: method, path, account, status, ms. Never headers or bodies.
+access_log = logging.getLogger("registrar_mock.access")
 
 
 class MockApp(Starlette):
@@ -66,7 +69,7 @@ class MockApp(Starlette):
             account = None
             if path.startswith(_ACCOUNTS):
                 account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
-            self.control.journal.record(
+            entry = self.control.journal.record(
                 at=arrived,
                 method=scope["method"],
                 path=path,
@@ -76,6 +79,16 @@ class MockApp(Starlette):
                 status=status or 500,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
             )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s account=%s status=%d %.1fms",
+                    entry.method,
+                    entry.path,
+                    entry.account or "-",
+                    entry.status,
+                    entry.duration_ms,
+                    extra={"request": entry.to_json()},
+                )
 
 
 def create_app(
