@@ -17,6 +17,7 @@ from .control import Control
 from .domain import Registrar, World
 from .endpoint import OPERATION
 from .errors import ApiError
+from .persistence import StateFile, StateFileError
 from .routes import API_ROOT, CONTROL_ROOT, api_routes
 from .scenarios import Scenario
 
@@ -31,7 +32,14 @@ class MockApp(Starlette):
     ``app.control`` offers everything the `/__mock__` API does, as Python.
     """
 
-    def __init__(self, scenario: Scenario, clock: Clock) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        clock: Clock,
+        *,
+        store: StateFile | None = None,
+        control_token: str | None = None,
+    ) -> None:
         super().__init__(
             routes=api_routes(),
             exception_handlers={
@@ -42,11 +50,17 @@ class MockApp(Starlette):
         )
         self.clock = clock
         self.registrar = Registrar(scenario.world, clock)
-        self.control = Control(scenario, clock, self.registrar)
+        self.control = Control(scenario, clock, self.registrar, store, control_token)
 
     @property
     def world(self) -> World:
         return self.registrar.world
+
+    def close(self) -> None:
+        """Release the state file, if any (another process may then open it)."""
+        if self.control.store is not None:
+            self.control.store.close()
+            self.control.store = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -96,6 +110,8 @@ def create_app(
     *,
     clock: Clock | None = None,
     virtual_time: bool = True,
+    state_file: str | Path | None = None,
+    control_token: str | None = None,
 ) -> MockApp:
     """A fresh mock with its own state.
 
@@ -104,15 +120,44 @@ def create_app(
     built in code; by default the bundled ``default`` scenario. Time is virtual
     and starts at the scenario's start instant, so runs repeat exactly;
     ``serve`` passes a :class:`SystemClock` instead.
+
+    With ``state_file``, all state lives in that SQLite file and a new app
+    carries on where the last one stopped. With ``control_token``, the control
+    API requires ``Authorization: Bearer <control_token>``.
     """
-    if scenario is None:
-        scenario = scenarios.default_scenario()
-    elif isinstance(scenario, World):
-        scenario = Scenario(scenario)
-    elif isinstance(scenario, dict):
-        scenario = scenarios.from_document(scenario)
-    elif isinstance(scenario, str | Path):
-        scenario = scenarios.load(scenario)
-    if clock is None:
-        clock = VirtualClock(scenario.world.start) if virtual_time else SystemClock()
-    return MockApp(scenario, clock)
+    store = StateFile.open(state_file) if state_file is not None else None
+    try:
+        resolved = _resolve(scenario)
+        stored = store.load() if store is not None else None
+        if stored is not None and stored.scenario is not None:
+            saved = scenarios.from_document(stored.scenario, source=f"{state_file} (saved)")
+            if resolved is not None and resolved.name != saved.name:
+                raise StateFileError(
+                    f"{state_file} holds the state of scenario {saved.name!r}, not "
+                    f"{resolved.name!r}; start with --scenario {saved.name} or use another "
+                    "--state-file"
+                )
+            resolved = saved
+        resolved = resolved or scenarios.default_scenario()
+        if clock is None:
+            clock = VirtualClock(resolved.world.start) if virtual_time else SystemClock()
+        app = MockApp(resolved, clock, store=store, control_token=control_token)
+        if stored is not None:
+            app.control.resume(stored)
+        else:
+            app.control.persist(everything=True)
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
+    return app
+
+
+def _resolve(scenario: Scenario | World | str | Path | dict[str, Any] | None) -> Scenario | None:
+    if scenario is None or isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, World):
+        return Scenario(scenario)
+    if isinstance(scenario, dict):
+        return scenarios.from_document(scenario)
+    return scenarios.load(scenario)

@@ -20,19 +20,76 @@ from .domain.models import Charge
 from .domain.workflows import Workflow
 from .faults import FaultBook, FaultRule
 from .journal import Journal
+from .persistence import StateFile, StoredState
 from .scenarios import Scenario
 
 ScenarioLike = Scenario | str | Path | dict[str, Any] | None
 
 
 class Control:
-    def __init__(self, scenario: Scenario, clock: Clock, registrar: Registrar) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        clock: Clock,
+        registrar: Registrar,
+        store: StateFile | None = None,
+        control_token: str | None = None,
+    ) -> None:
         self.scenario = scenario
         self.clock = clock
         self.registrar = registrar
         self.faults = FaultBook(seed=scenario.world.seed)
         self.faults.reset(_copies(scenario.faults), scenario.world.seed)
         self.journal = Journal()
+        self.store = store
+        self.control_token = control_token
+
+    # --- persistence ----------------------------------------------------------
+
+    def resume(self, stored: StoredState) -> None:
+        """Carry on from a state file's contents."""
+        with self.registrar.lock:
+            self.registrar.replace_accounts(stored.accounts)
+            if stored.clock is not None:
+                saved = datetime.fromisoformat(stored.clock)
+                # A real clock keeps real time, unless it had been moved past it.
+                if isinstance(self.clock, VirtualClock) or saved > self.clock.now():
+                    _movable(self.clock).set(saved)
+            rules = [scenarios.fault_rule(r, default_id=str(r.get("id"))) for r in stored.faults]
+            for rule, data in zip(rules, stored.faults, strict=True):
+                rule.seen, rule.fired = int(data.get("seen", 0)), int(data.get("fired", 0))
+            self.faults.reset(rules, self.scenario.world.seed)
+            self.registrar.take_dirty()
+
+    def persist(self, *, everything: bool = False) -> None:
+        """Make the changes so far durable (no-op without a state file)."""
+        store = self.store
+        if store is None:
+            return
+        with self.registrar.lock:
+            accounts = self.registrar.accounts
+            if everything:
+                self.registrar.take_dirty()
+                store.save(
+                    accounts=list(accounts.values()),
+                    scenario=dict(self.scenario.document) if self.scenario.document else None,
+                    clock=self.clock.now().isoformat(),
+                    faults=[rule.to_json() for rule in self.faults.rules],
+                    replace_all=True,
+                )
+                self.faults.changed = False
+                return
+            dirty = self.registrar.take_dirty()
+            faults = None
+            if self.faults.changed:
+                faults = [rule.to_json() for rule in self.faults.rules]
+                self.faults.changed = False
+            if dirty or faults is not None:
+                store.save(
+                    accounts=[accounts[i] for i in dirty if i in accounts],
+                    clock=self.clock.now().isoformat(),
+                    faults=faults,
+                )
 
     # --- scenario -----------------------------------------------------------
 
@@ -49,6 +106,7 @@ class Control:
             self.clock.set(world.start)
         self.faults.reset(_copies(self.scenario.faults), world.seed)
         self.journal.clear()
+        self.persist(everything=True)
         return self.scenario
 
     # --- clock ----------------------------------------------------------------
@@ -59,14 +117,18 @@ class Control:
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        return _movable(self.clock).advance(seconds)
+        now = _movable(self.clock).advance(seconds)
+        self.persist(everything=True)
+        return now
 
     def set_time(self, instant: datetime) -> datetime:
         if instant.tzinfo is None:
             raise ValueError("the time needs a timezone")
         if instant < self.clock.now():
             raise ValueError("the clock only moves forward")
-        return _movable(self.clock).set(instant)
+        now = _movable(self.clock).set(instant)
+        self.persist(everything=True)
+        return now
 
     def clock_json(self) -> dict[str, Any]:
         scale = self.clock.time_scale if isinstance(self.clock, SystemClock) else None
@@ -84,7 +146,9 @@ class Control:
         account = self.registrar.accounts.get(account_id)
         if account is None:
             raise LookupError(f"no account {account_id!r}")
-        return self.registrar.resolve_action(account, domain, WorkflowKind(kind), confirm)
+        workflow = self.registrar.resolve_action(account, domain, WorkflowKind(kind), confirm)
+        self.persist()
+        return workflow
 
     def charges(self, account_id: str) -> list[Charge]:
         return self.registrar.charges(account_id)
@@ -95,13 +159,18 @@ class Control:
         if isinstance(spec, dict):
             scenarios.validate_fault(spec)
             spec = scenarios.fault_rule(spec, default_id=self.faults.next_id())
-        return self.faults.add(spec)
+        rule = self.faults.add(spec)
+        self.persist(everything=True)
+        return rule
 
     def remove_fault(self, rule_id: str) -> bool:
-        return self.faults.remove(rule_id)
+        removed = self.faults.remove(rule_id)
+        self.persist(everything=True)
+        return removed
 
     def clear_faults(self) -> None:
         self.faults.clear()
+        self.persist(everything=True)
 
     # --- state ----------------------------------------------------------------
 
@@ -139,6 +208,7 @@ class Control:
             if isinstance(self.clock, VirtualClock):
                 self.clock.set(clock)
             self.faults.reset(rules, scenario.world.seed)
+            self.persist(everything=True)
 
 
 def _copies(rules: tuple[FaultRule, ...]) -> list[FaultRule]:

@@ -86,21 +86,25 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         if not _ACCOUNT_ID.fullmatch(account_id):
             raise e.error(404, e.NO_ROUTE, e.MSG_BAD_ACCOUNT_ID, "/account_id")
         app: MockApp = request.app
-        # Faults act like an edge in front of the API: before authentication.
-        effect = app.control.faults.pick(request.scope.get(OPERATION, ""), account_id)
-        if effect is not None:
-            if effect.latency:
-                await asyncio.sleep(effect.latency)
-            if effect.drop == "before":
+        try:
+            # Faults act like an edge in front of the API: before authentication.
+            effect = app.control.faults.pick(request.scope.get(OPERATION, ""), account_id)
+            if effect is not None:
+                if effect.latency:
+                    await asyncio.sleep(effect.latency)
+                if effect.drop == "before":
+                    return DroppedResponse()
+                if effect.status is not None:
+                    return _fault_response(effect)
+            credential = credential_from_headers(request.headers)
+            account = app.registrar.authorize(credential, account_id)
+            response = await handler(Call(request, app, account))
+            if effect is not None and effect.drop == "after":
                 return DroppedResponse()
-            if effect.status is not None:
-                return _fault_response(effect)
-        credential = credential_from_headers(request.headers)
-        account = app.registrar.authorize(credential, account_id)
-        response = await handler(Call(request, app, account))
-        if effect is not None and effect.drop == "after":
-            return DroppedResponse()
-        return response
+            return response
+        finally:
+            # Durable before the answer leaves, whether it is a success or an error.
+            app.control.persist()
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__

@@ -89,6 +89,8 @@ class FaultBook:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
+        # Set whenever a rule's counters move: persistence rewrites the rules then.
+        self.changed = False
 
     def reset(self, rules: Iterable[FaultRule], seed: int) -> None:
         self.rules = list(rules)
@@ -114,6 +116,8 @@ class FaultBook:
     def pick(self, operation: str, account: str | None) -> Effect | None:
         """The effect of the first rule that matches and fires, if any."""
         for rule in self.rules:
-            if rule.matches(operation, account) and rule.decide(self._rng):
-                return rule.effect
+            if rule.matches(operation, account):
+                self.changed = True
+                if rule.decide(self._rng):
+                    return rule.effect
         return None

@@ -74,6 +74,7 @@ class Registrar:
     def __init__(self, world: World, clock: Clock) -> None:
         self.clock = clock
         self._lock = threading.RLock()
+        self._dirty: set[str] = set()
         self.load(world)
 
     @property
@@ -100,6 +101,13 @@ class Registrar:
                     self._owners[domain] = account.id
                 self._reschedule(account)
 
+    def take_dirty(self) -> set[str]:
+        """The ids of accounts changed since the last call (for persistence)."""
+        with self._lock:
+            dirty = self._dirty
+            self._dirty = set()
+            return dirty
+
     def charges(self, account_id: str) -> list[Charge]:
         with self._lock:
             account = self.accounts.get(account_id)
@@ -117,6 +125,8 @@ class Registrar:
             self._key_accounts: dict[tuple[str, str], set[str]] = {}
             # Accounts whose scenario names the credentials allowed on them.
             self._guarded: set[str] = set()
+            # Accounts changed since the last take_dirty(): what a state file must rewrite.
+            self._dirty = set()
             secret = hashlib.sha256(f"registrar-mock:{world.seed}".encode()).digest()
             self._cursors = CursorCodec(secret)
             for spec in world.accounts:
@@ -182,6 +192,7 @@ class Registrar:
             if account is None:
                 account = Account(account_id, True, DEFAULT_CONTACT)
                 self.accounts[account_id] = account
+                self._dirty.add(account_id)
             return account
 
     # --- discovery ------------------------------------------------------------
@@ -323,6 +334,7 @@ class Registrar:
                 updated_at=now,
             )
             self._owners[name] = account.id
+            self._dirty.add(account.id)
             script = self.world.scripts.for_domain(WorkflowKind.REGISTRATION, name)
             workflow = self._new_workflow(WorkflowKind.REGISTRATION, account, name, script, now)
             self._advance(account, workflow, now)
@@ -382,6 +394,7 @@ class Registrar:
             script = self.world.scripts.for_domain(WorkflowKind.UPDATE, domain)
             workflow = self._new_workflow(WorkflowKind.UPDATE, account, domain, script, now)
             workflow.changes = {"auto_renew": auto_renew}
+            self._dirty.add(account.id)
             workflow.extra_context["fields_updated"] = ["auto_renew"]
             self._advance(account, workflow, now)
             return workflow
@@ -405,6 +418,7 @@ class Registrar:
                 registration.privacy_mode = PrivacyMode.REDACTION if privacy else PrivacyMode.OFF
             registration.updated_at = now
             self._reschedule(account)
+            self._dirty.add(account.id)
             return registration
 
     def workflow_status(self, account: Account, domain: str, kind: WorkflowKind) -> Workflow:
@@ -423,6 +437,8 @@ class Registrar:
                     raise e.error(404, e.GENERIC, e.MSG_NO_WORKFLOW.format(domain=domain))
                 raise e.error(404, e.GENERIC, e.MSG_DOMAIN_NOT_FOUND)
             workflow.record_poll()
+            if workflow.step.polls is not None:
+                self._dirty.add(account.id)
             return workflow
 
     def refresh(self, account: Account, workflow: Workflow) -> Workflow:
@@ -447,6 +463,7 @@ class Registrar:
             if workflow is None or workflow.state is not WorkflowState.ACTION_REQUIRED:
                 raise e.error(409, e.GENERIC, f"No action is required for {domain}")
             workflow.resolve(now, confirm=confirm, error=REJECTED_ACTION)
+            self._dirty.add(account.id)
             if workflow.completed:  # rejected, or confirmed straight into a terminal step
                 account.running.pop((workflow.kind.value, domain), None)
                 self._finish(account, workflow)
@@ -485,6 +502,7 @@ class Registrar:
         while (due := self._next_event(account, registration)) is not None and now >= due:
             status = registration.status
             registration.updated_at = due
+            self._dirty.add(account.id)
             if status is RegistrationStatus.ACTIVE and self._renews(account, registration):
                 assert registration.expires_at is not None
                 registration.expires_at = add_years(registration.expires_at, 1)
@@ -539,7 +557,8 @@ class Registrar:
 
     def _advance(self, account: Account, workflow: Workflow, now: datetime) -> None:
         was_completed = workflow.completed
-        workflow.advance(now)
+        if workflow.advance(now):
+            self._dirty.add(account.id)
         if workflow.completed and not was_completed:
             account.running.pop((workflow.kind.value, workflow.domain_name), None)
             self._finish(account, workflow)

@@ -160,24 +160,23 @@ def _charge(charge: Charge) -> dict[str, Any]:
     }
 
 
+def dump_account(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "has_billing": account.has_billing,
+        "default_contact": _contact(account.default_contact),
+        "registrations": [_registration(r) for r in account.registrations.values()],
+        "registration_workflows": [_workflow(w) for w in account.registration_workflows.values()],
+        "update_workflows": [_workflow(w) for w in account.update_workflows.values()],
+        "charges": [_charge(c) for c in account.charges],
+    }
+
+
 def dump(registrar: Registrar) -> dict[str, Any]:
     with registrar.lock:
         return {
             "version": VERSION,
-            "accounts": [
-                {
-                    "id": account.id,
-                    "has_billing": account.has_billing,
-                    "default_contact": _contact(account.default_contact),
-                    "registrations": [_registration(r) for r in account.registrations.values()],
-                    "registration_workflows": [
-                        _workflow(w) for w in account.registration_workflows.values()
-                    ],
-                    "update_workflows": [_workflow(w) for w in account.update_workflows.values()],
-                    "charges": [_charge(c) for c in account.charges],
-                }
-                for account in registrar.accounts.values()
-            ],
+            "accounts": [dump_account(account) for account in registrar.accounts.values()],
         }
 
 
@@ -187,7 +186,7 @@ def parse(data: Any) -> list[Account]:
     if version != VERSION:
         raise SnapshotError(f"unsupported state version {version!r}; expected {VERSION}")
     try:
-        return [_load_account(item) for item in data["accounts"]]
+        return [load_account(item) for item in data["accounts"]]
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise SnapshotError(f"malformed state: {exc!r}") from None
 
@@ -197,7 +196,7 @@ def restore(registrar: Registrar, data: Any) -> None:
     registrar.replace_accounts(parse(data))
 
 
-def _load_account(item: dict[str, Any]) -> Account:
+def load_account(item: dict[str, Any]) -> Account:
     account = Account(
         item["id"],
         item["has_billing"],

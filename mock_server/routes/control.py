@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -30,6 +31,7 @@ def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitab
 
     async def endpoint(request: Request) -> Response:
         app: MockApp = request.app
+        _check_token(request, app.control)
         try:
             result = await handler(request, app.control)
         except (ScenarioError, SnapshotError, ValueError, TypeError) as exc:
@@ -40,6 +42,19 @@ def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitab
 
     endpoint.__name__ = handler.__name__
     return endpoint
+
+
+def _check_token(request: Request, control: Control) -> None:
+    expected = control.control_token
+    if expected is None:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), expected):
+        raise e.ApiError(
+            401,
+            [e.ErrorItem(e.GENERIC, "The control API needs Authorization: Bearer <control token>")],
+            headers={"WWW-Authenticate": 'Bearer realm="registrar-mock control"'},
+        )
 
 
 async def _body(request: Request, *, optional: bool = False) -> dict[str, Any]:
@@ -178,6 +193,7 @@ async def import_state(request: Request, control: Control) -> dict[str, Any]:
 
 
 async def control_spec(request: Request) -> Response:
+    _check_token(request, request.app.control)
     return Response(json.dumps(spec.load_control()), media_type="application/json")
 
 
