@@ -281,10 +281,15 @@ def parse_list(params: Any) -> tuple[str, str, int, str | None]:
     per_page = bounded_int(single(params, "per_page"), 20, 1, MAX_PER_PAGE)
     if per_page is None:
         raise bad(e.MSG_BAD_PER_PAGE, "/per_page")
-    sort_by = single(params, "sort_by") or "registry_created_at"
+    # An empty value is not an omitted one: `direction=` is refused like any other bad value.
+    sort_by = single(params, "sort_by")
+    if sort_by is None:
+        sort_by = "registry_created_at"
     if sort_by not in ("registry_created_at", "registry_expires_at", "name"):
         raise bad(e.MSG_BAD_SORT_BY, "/sort_by")
-    direction = single(params, "direction") or "asc"
+    direction = single(params, "direction")
+    if direction is None:
+        direction = "asc"
     if direction not in ("asc", "desc"):
         raise bad(e.MSG_BAD_DIRECTION, "/direction")
     cursor = single(params, "cursor")
