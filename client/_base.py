@@ -110,7 +110,9 @@ class BaseClient:
         self, query: str, extensions: Iterable[str] | None, limit: int | None
     ) -> Flow[list[DomainAvailability]]:
         params = [("q", query)]
-        params += [("extensions", ext.lstrip(".")) for ext in extensions or ()]
+        if extensions:
+            # The spec's form style with explode: false: one comma-separated value.
+            params.append(("extensions", ",".join(ext.lstrip(".") for ext in extensions)))
         if limit is not None:
             params.append(("limit", str(limit)))
         envelope = yield from send_safely(self._get("domain-search", params=params), self.retry)
