@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8787
 SCENARIO ?= default
 
-.PHONY: install serve test lint typecheck clean
+.PHONY: install serve test contract lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p xdist -n 2
+
+# A deeper contract pass: many more generated examples per operation (slow).
+contract: $(STAMP)
+	REGISTRAR_MOCK_DEEP=1 $(BIN)/python -m pytest tests/contract -q -p xdist -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,462 @@
+"""Cloudflare-specific checks, registered with schemathesis next to its built-in ones.
+
+Each check is a plain function ``(ctx, response, case)`` that raises a typed
+:class:`ContractViolation` (a schemathesis ``Failure``), so reports name the rule that
+broke. The body rules live in small ``*_problems`` functions that take decoded JSON and
+return what is wrong; the checks only adapt them to schemathesis. Other parts of the
+kit (the generated-response tests, the CLI) reuse those functions directly.
+
+Two checks send extra requests ("probes"), like schemathesis's own ``ignored_auth``:
+``credentials_required`` (replacing ``ignored_auth``; see ``AUTH_PROBES``) and
+``list_pages_never_repeat`` (which follows the cursor one page on). Probes are
+read-only or repeat the request itself with credentials removed, so they change
+nothing on the server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, TypeAlias
+
+import schemathesis
+from requests.structures import CaseInsensitiveDict
+from schemathesis.core.failures import Failure, Severity
+
+AnyCase: TypeAlias = "schemathesis.Case[Any]"
+TERMINAL_STATES = frozenset({"succeeded", "failed"})
+# Cloudflare's own codes start at 1000; anything lower is not a Cloudflare error code.
+MIN_ERROR_CODE = 1000
+# The one document that is not an API answer and so not in the envelope.
+SPEC_PATH = "/openapi.json"
+
+# Missing credentials: Cloudflare answers HTTP 400 with code 9106, never 401, and a
+# malformed Authorization header HTTP 400 with code 6003 (6111 in its error_chain).
+# Schemathesis's `ignored_auth` only accepts 401 or 403, so it is switched off in
+# `conformance.py` and this table takes its place: each probe names the headers sent
+# instead of the real credentials and the (status, code) answers that count as refusal.
+MISSING_CREDENTIALS = 9106
+INVALID_HEADERS = 6003
+AUTH_HEADERS = ("authorization", "x-auth-email", "x-auth-key")
+AUTH_PROBES: tuple[tuple[str, dict[str, str], frozenset[tuple[int, int | None]]], ...] = (
+    (
+        "no credentials",
+        {},
+        frozenset({(400, MISSING_CREDENTIALS), (401, None), (403, None)}),
+    ),
+    (
+        "a malformed Authorization header",
+        {"Authorization": "Bearer not a token"},
+        frozenset({(400, INVALID_HEADERS), (401, None), (403, None)}),
+    ),
+)
+
+
+class ContractViolation(Failure):
+    """A response that breaks one of the Registrar API's documented rules."""
+
+    code: ClassVar[str] = "ST901"
+    kind_title: ClassVar[str] = "Cloudflare contract violated"
+
+    def __init__(self, *, operation: str, rule: str, message: str) -> None:
+        super().__init__(
+            operation=operation, title=f"{self.kind_title}: {rule}", message=message,
+            severity=Severity.HIGH,
+        )  # fmt: skip
+        self.rule = rule
+
+    @property
+    def _unique_key(self) -> str:
+        return self.rule
+
+
+def _fail(case: AnyCase, rule: str, problems: list[str]) -> None:
+    if problems:
+        raise ContractViolation(
+            operation=case.operation.label, rule=rule, message="\n".join(problems)
+        )
+
+
+def _body(response: schemathesis.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def _is_api_call(case: AnyCase) -> bool:
+    return bool(case.operation.path != SPEC_PATH)
+
+
+def _result(response: schemathesis.Response) -> Any:
+    body = _body(response)
+    return body.get("result") if isinstance(body, dict) else None
+
+
+# --- rules on decoded bodies ------------------------------------------------------
+
+
+def envelope_problems(body: Any, status: int) -> list[str]:
+    """The v4 envelope: success, errors, messages, result; success true exactly on 2xx."""
+    if not isinstance(body, dict):
+        return [f"the body is not a JSON object: {body!r:.200}"]
+    problems = []
+    for key in ("success", "errors", "messages", "result"):
+        if key not in body:
+            problems.append(f"`{key}` is missing")
+    success = body.get("success")
+    if "success" in body and not isinstance(success, bool):
+        problems.append(f"`success` is not a boolean: {success!r}")
+    for key in ("errors", "messages"):
+        if key in body and not isinstance(body[key], list):
+            problems.append(f"`{key}` is not an array")
+    ok = 200 <= status < 300
+    if isinstance(success, bool) and success is not ok:
+        problems.append(f"`success` is {str(success).lower()} on HTTP {status}")
+    if success is True and body.get("errors"):
+        problems.append("a successful answer carries `errors`")
+    if success is False and not body.get("errors"):
+        problems.append("a failed answer has no `errors`")
+    if success is False and body.get("result") is not None:
+        problems.append(f"`result` is not null on failure: {body.get('result')!r:.200}")
+    if success is True and isinstance(body.get("result"), list) and "result_info" not in body:
+        problems.append("a list result comes without `result_info`")
+    return problems
+
+
+def error_code_problems(body: Any) -> list[str]:
+    """Every error and message code is an integer of at least 1000, error chains included."""
+    if not isinstance(body, dict):
+        return []
+    problems = []
+    for where, item in _info_items(body):
+        code = item.get("code") if isinstance(item, dict) else None
+        if isinstance(code, bool) or not isinstance(code, int) or code < MIN_ERROR_CODE:
+            problems.append(f"{where}: code {code!r} is not an integer >= {MIN_ERROR_CODE}")
+    return problems
+
+
+def _info_items(body: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for key in ("errors", "messages"):
+        items = body.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            yield f"{key}[{index}]", item
+            chain = item.get("error_chain") if isinstance(item, dict) else None
+            for inner, link in enumerate(chain if isinstance(chain, list) else ()):
+                yield f"{key}[{index}].error_chain[{inner}]", link
+
+
+def workflow_problems(result: Any) -> list[str]:
+    """``completed`` is true exactly when ``state`` is terminal; a failed workflow says why."""
+    if not isinstance(result, dict) or "state" not in result or "completed" not in result:
+        return []
+    state, completed = result["state"], result["completed"]
+    problems = []
+    if completed is not (state in TERMINAL_STATES):
+        problems.append(f"`completed` is {completed!r} with `state: {state}`")
+    if state == "failed" and not isinstance(result.get("error"), dict):
+        problems.append("a failed workflow has no `error`")
+    return problems
+
+
+def availability_problems(result: Any) -> list[str]:
+    """``pricing`` appears exactly when ``registrable`` is true; ``reason`` only when false."""
+    domains = result.get("domains") if isinstance(result, dict) else None
+    problems = []
+    for index, item in enumerate(domains if isinstance(domains, list) else ()):
+        if not isinstance(item, dict):
+            continue
+        registrable = item.get("registrable")
+        name = item.get("name", f"domains[{index}]")
+        if ("pricing" in item) is not (registrable is True):
+            problems.append(
+                f"{name}: `pricing` present={'pricing' in item}, registrable={registrable}"
+            )
+        if registrable is True and "reason" in item:
+            problems.append(f"{name}: a registrable domain carries `reason`")
+    return problems
+
+
+def item_key(item: Any) -> str | None:
+    """What identifies an item of a list: a registration's or a legacy domain's name."""
+    if not isinstance(item, dict):
+        return None
+    for key in ("domain_name", "id", "name"):
+        value = item.get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def page_problems(body: Any) -> list[str]:
+    """A page lists each item once, and ``result_info.count`` says how many it lists."""
+    if not isinstance(body, dict) or not isinstance(body.get("result"), list):
+        return []
+    keys = [item_key(item) for item in body["result"]]
+    seen: set[str] = set()
+    problems = []
+    for key in keys:
+        if key is not None and key in seen:
+            problems.append(f"{key} appears twice on one page")
+        if key is not None:
+            seen.add(key)
+    info = body.get("result_info")
+    count = info.get("count") if isinstance(info, dict) else None
+    if isinstance(count, int) and count != len(keys):
+        problems.append(f"result_info.count is {count} but the page lists {len(keys)}")
+    return problems
+
+
+# --- the registered checks --------------------------------------------------------
+
+
+@schemathesis.check
+def cloudflare_envelope(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """Every answer is the v4 envelope; `success` matches the status; null `result` on failure."""
+    if _is_api_call(case):
+        _fail(case, "v4 envelope", envelope_problems(_body(response), response.status_code))
+    return None
+
+
+@schemathesis.check
+def cloudflare_error_codes(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """Error and message codes are integers of at least 1000."""
+    if _is_api_call(case):
+        _fail(case, "error codes", error_code_problems(_body(response)))
+    return None
+
+
+@schemathesis.check
+def workflow_completed_matches_state(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """A workflow status is `completed` exactly in `succeeded` and `failed`."""
+    if _is_api_call(case):
+        _fail(case, "completed agrees with state", workflow_problems(_result(response)))
+    return None
+
+
+@schemathesis.check
+def pricing_exactly_when_registrable(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """Search and check results carry `pricing` exactly when `registrable` is true."""
+    if _is_api_call(case):
+        _fail(case, "pricing exactly when registrable", availability_problems(_result(response)))
+    return None
+
+
+@schemathesis.check
+def list_pages_never_repeat(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """No item appears twice on a page, nor on this page and the one its cursor leads to."""
+    body = _body(response)
+    if not _is_api_call(case) or not isinstance(body, dict):
+        return None
+    problems = page_problems(body)
+    info = body.get("result_info")
+    cursor = info.get("cursor") if isinstance(info, dict) else None
+    if not problems and case.method.upper() == "GET" and isinstance(cursor, str) and cursor:
+        probe = case.derive(query={**case.query, "cursor": cursor}, keep_auth=True)
+        following = _body(_send(ctx, case, probe))
+        if isinstance(following, dict) and isinstance(following.get("result"), list):
+            here = {item_key(item) for item in body["result"]} - {None}
+            keys = [key for key in map(item_key, following["result"]) if key is not None]
+            again = sorted(key for key in keys if key in here)
+            problems += [f"{key} is on this page and on the next" for key in again]
+            problems += [f"next page: {problem}" for problem in page_problems(following)]
+        else:
+            problems.append(f"the cursor {cursor!r} does not lead to a page")
+    _fail(case, "list pages never repeat an item", problems)
+    return None
+
+
+@schemathesis.check
+def credentials_required(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """A request that succeeded is refused, Cloudflare's way, without valid credentials."""
+    if not _is_api_call(case) or not 200 <= response.status_code < 300:
+        return None
+    enforced = ctx.auth_enforced_operations
+    if enforced is not None and case.operation.label in enforced:
+        return None
+    problems = []
+    for what, headers, refusals in AUTH_PROBES:
+        kept = {k: v for k, v in case.headers.items() if k.lower() not in AUTH_HEADERS}
+        probe = case.derive(headers=CaseInsensitiveDict({**kept, **headers}))
+        answer = _send(ctx, case, probe)
+        codes = {item.get("code") for item in _errors(_body(answer))}
+        if not any(answer.status_code == s and (c is None or c in codes) for s, c in refusals):
+            expected = ", ".join(f"{s}" + (f" with code {c}" if c else "") for s, c in refusals)
+            got = f"HTTP {answer.status_code} {sorted(map(str, codes))}"
+            problems.append(f"with {what}: {got}; expected {expected}")
+    _fail(case, "credentials are required", problems)
+    if enforced is not None:
+        enforced.add(case.operation.label)
+    return None
+
+
+# Which status resource a workflow answer must point at, by the operation that answered.
+STATUS_KIND = {
+    ("POST", "/accounts/{account_id}/registrar/registrations"): "registration-status",
+    ("PATCH", "/accounts/{account_id}/registrar/registrations/{domain_name}"): "update-status",
+    (
+        "GET",
+        "/accounts/{account_id}/registrar/registrations/{domain_name}/registration-status",
+    ): "registration-status",
+    ("GET", "/accounts/{account_id}/registrar/registrations/{domain_name}/update-status"): (
+        "update-status"
+    ),
+}
+
+
+@schemathesis.check
+def workflow_links_resolve(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """`links.self` names this workflow's status resource, `Location` repeats it, and it answers."""
+    kind = STATUS_KIND.get((case.method.upper(), case.operation.path))
+    result = _result(response)
+    if kind is None or not 200 <= response.status_code < 300 or not isinstance(result, dict):
+        return None
+    links: dict[str, Any] = result["links"] if isinstance(result.get("links"), dict) else {}
+    context: dict[str, Any] = result["context"] if isinstance(result.get("context"), dict) else {}
+    domain = context.get("domain_name")
+    self_link = links.get("self")
+    account = case.path_parameters.get("account_id")
+    expected = f"/accounts/{account}/registrar/registrations/{domain}/{kind}"
+    problems = []
+    if self_link != expected:
+        problems.append(f"links.self is {self_link!r}, expected {expected!r}")
+    resource = links.get("resource")
+    if resource is not None and resource != expected.rsplit("/", 1)[0]:
+        problems.append(f"links.resource is {resource!r}, expected {expected.rsplit('/', 1)[0]!r}")
+    raw_location: Any = response.headers.get("location") or response.headers.get("Location")
+    location = raw_location[0] if isinstance(raw_location, list) and raw_location else raw_location
+    if response.status_code == 202 and location != self_link:
+        problems.append(f"Location is {location!r} but links.self is {self_link!r}")
+    if not problems and case.method.upper() != "GET":
+        operation = case.operation.schema.find_operation_by_label(
+            f"GET /accounts/{{account_id}}/registrar/registrations/{{domain_name}}/{kind}"
+        )
+        if operation is not None:
+            auth = {k: v for k, v in case.headers.items() if k.lower() in AUTH_HEADERS}
+            probe = operation.Case(
+                path_parameters={"account_id": account, "domain_name": domain}, headers=auth
+            )
+            answer = _send(ctx, case, probe)
+            followed = _result(answer)
+            if answer.status_code != 200 or not isinstance(followed, dict):
+                problems.append(f"GET links.self answered HTTP {answer.status_code}")
+            elif (followed.get("context") or {}).get("domain_name") != domain:
+                problems.append("GET links.self answered for another domain")
+    _fail(case, "workflow links resolve", problems)
+    return None
+
+
+@schemathesis.check
+def linked_resources_exist(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: AnyCase
+) -> bool | None:
+    """A GET reached through a link from a success finds the domain that success named.
+
+    Reaching `/registrations/{domain_name}` (or a status of it) from an answer that
+    named the domain, and finding nothing, means the link is broken: the answer
+    pointed at a resource that isn't there. A failed workflow is the exception: its
+    registration is gone by design.
+    """
+    if case.method.upper() != "GET" or not _names_missing_domain(response):
+        return None
+    domain = case.path_parameters.get("domain_name")
+    parent = ctx.internals.find_parent(case_id=case.id)
+    if parent is None or not isinstance(domain, str):
+        return None
+    parent_response = ctx.internals.find_response(case_id=parent.id)
+    if parent_response is None or not 200 <= parent_response.status_code < 300:
+        return None
+    parent_result = _result(parent_response)
+    if isinstance(parent_result, dict) and parent_result.get("state") == "failed":
+        return None
+    if not _came_by_declared_link(ctx, case) or not _links_to(
+        parent, parent_response.status_code, case
+    ):
+        return None
+    if domain not in parent_response.content.decode("utf-8", "replace"):
+        return None
+    _fail(
+        case,
+        "links lead somewhere",
+        [
+            f"{parent.operation.label} answered {parent_response.status_code} naming {domain}, "
+            f"but {case.operation.label} answers {response.status_code} for it"
+        ],
+    )
+    return None
+
+
+def _came_by_declared_link(ctx: schemathesis.CheckContext, case: AnyCase) -> bool:
+    """Whether the case followed a link the spec declares (not one schemathesis inferred)."""
+    recorder = ctx.internals.recorder
+    node = recorder.cases.get(case.id) if recorder is not None else None
+    transition = getattr(node, "transition", None)
+    return transition is not None and not transition.is_inferred
+
+
+def _links_to(parent: AnyCase, status: int, case: AnyCase) -> bool:
+    """Whether the spec declares a link from the parent's answer to the case's operation."""
+    document = parent.operation.schema.raw_schema
+    responses = parent.operation.definition.raw.get("responses", {})
+    links = _deref(document, _deref(document, responses.get(str(status), {})).get("links", {}))
+    target = case.operation.schema.get_operation_id(case.operation)
+    return any(_deref(document, link).get("operationId") == target for link in links.values())
+
+
+def _deref(document: Mapping[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node if isinstance(node, dict) else {}
+
+
+def _names_missing_domain(response: schemathesis.Response) -> bool:
+    """A 404, or a 400 blaming the domain name: the server could not find or read it."""
+    if response.status_code == 404:
+        return True
+    pointers = {(item.get("source") or {}).get("pointer") for item in _errors(_body(response))}
+    return response.status_code == 400 and "/domain_name" in pointers
+
+
+def _errors(body: Any) -> list[dict[str, Any]]:
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return [item for item in errors or () if isinstance(item, dict)]
+
+
+def _send(ctx: schemathesis.CheckContext, case: AnyCase, probe: AnyCase) -> schemathesis.Response:
+    """Send a probe the way the run sends its cases (in-process app or a base URL)."""
+    kwargs = dict(ctx.internals.transport_kwargs or {})
+    if case.operation.app is not None:
+        kwargs.setdefault("app", case.operation.app)
+    ctx.internals.record_case(parent_id=case.id, case=probe)
+    answer: schemathesis.Response = case.operation.schema.transport.send(probe, **kwargs)
+    ctx.internals.record_response(case_id=probe.id, response=answer)
+    return answer
+
+
+CUSTOM_CHECKS = (
+    cloudflare_envelope,
+    cloudflare_error_codes,
+    workflow_completed_matches_state,
+    pricing_exactly_when_registrable,
+    list_pages_never_repeat,
+    workflow_links_resolve,
+    linked_resources_exist,
+    credentials_required,
+)

@@ -1,0 +1,91 @@
+"""Helpers for the contract tests: the world they run in, and servers broken on purpose."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from contract_tests.conformance import DEFAULT_ACCOUNT, DEFAULT_TOKEN
+from mock_server import MockApp, create_app
+from mock_server.domain.world import AccountSpec, ApiKey, SeedRegistration, World, default_registry
+
+ACCOUNT = DEFAULT_ACCOUNT
+TOKEN = DEFAULT_TOKEN
+EMAIL = "contract@example.com"
+KEY = "contract-global-key"
+BASE_URL = "http://mock/client/v4"
+# More than a default page (20), so the first page of a list always has a cursor.
+SEEDED = tuple(f"seeded-{index:02d}.{ext}" for index in range(12) for ext in ("com", "dev"))
+
+
+def contract_world() -> World:
+    """The default world, but the account under test knows its credentials, so a wrong
+    token is refused (403) rather than accepted, and holds a few domains, so lists page."""
+    account = AccountSpec(
+        ACCOUNT,
+        tokens=(TOKEN,),
+        api_keys=(ApiKey(EMAIL, KEY),),
+        registrations=tuple(SeedRegistration(name) for name in SEEDED),
+    )
+    return World(accounts=(account,), registry=default_registry())
+
+
+def contract_app() -> MockApp:
+    return create_app(contract_world())
+
+
+Mutation = Callable[[Scope, int, Any], tuple[int, Any]]
+
+
+@dataclass
+class Broken:
+    """An ASGI wrapper that rewrites the JSON answers (and, optionally, the requests) of an app.
+
+    ``mutate(scope, status, body)`` returns the status and body to send instead;
+    ``rewrite(scope)`` returns the scope the app should see.
+    """
+
+    app: ASGIApp
+    mutate: Mutation | None = None
+    rewrite: Callable[[Scope], Scope] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.rewrite is not None:
+            scope = self.rewrite(scope)
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await self._flush(scope, start, b"".join(chunks), send)
+            else:
+                await send(message)
+
+        await self.app(scope, receive, capture)
+
+    async def _flush(self, scope: Scope, start: Message, raw: bytes, send: Send) -> None:
+        status = start["status"]
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        if self.mutate is not None:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            if body is not None:
+                status, body = self.mutate(scope, status, body)
+                raw = json.dumps(body).encode()
+        headers.append((b"content-length", str(len(raw)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": raw})
