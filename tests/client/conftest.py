@@ -25,7 +25,7 @@ from mock_server.domain.models import Account
 from mock_server.domain.models import WorkflowState as S
 from mock_server.domain.workflows import Script, ScriptBook, ScriptRule, Step
 from mock_server.domain.world import AccountSpec, World, default_registry
-from mock_server.testing import SyncASGITransport
+from mock_server.testing import ASGITransport, SyncASGITransport
 
 from .support import After, Before, Blocking, Intercept
 
@@ -128,14 +128,15 @@ def mode(request: pytest.FixtureRequest) -> str:
 def connect(mode: str) -> Iterator[Connect]:
     """Open a client of the kind ``mode`` names onto a fresh app.
 
-    Keyword arguments: ``world``, ``before``/``after`` (see ``support.Intercept``),
+    ``world`` is a World built in code or a bundled scenario's name. Keyword
+    arguments: ``before``/``after`` (see ``support.Intercept``),
     ``credentials`` (client keyword arguments replacing the default token),
     ``retry`` and ``poll`` policies.
     """
     with contextlib.ExitStack() as stack:
 
         def open_client(
-            world: World | None = None,
+            world: World | str | None = None,
             *,
             before: Before | None = None,
             after: After | None = None,
@@ -175,7 +176,7 @@ def connect(mode: str) -> Iterator[Connect]:
                 await anyio.sleep(0)
 
             portal = stack.enter_context(anyio.from_thread.start_blocking_portal("asyncio"))
-            transport = Intercept(httpx.ASGITransport(app=app), before, after)
+            transport = Intercept(ASGITransport(app), before, after)
             async_http = httpx.AsyncClient(transport=transport)
             stack.callback(portal.call, async_http.aclose)
             async_client = AsyncRegistrarClient(
