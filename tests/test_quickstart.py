@@ -107,3 +107,15 @@ def test_serve_answers_in_the_envelope(base_url: str) -> None:
     response = httpx.get(f"{base_url}/nowhere")
     assert response.status_code == 404
     assert json.loads(response.text)["errors"][0]["code"] == 7003
+
+
+def test_client_example(base_url: str) -> None:
+    code = block_after("client-example").replace("http://127.0.0.1:8787/client/v4", base_url)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("client-demo.com True ")
+    assert lines[1].startswith("WorkflowState.SUCCEEDED ") or lines[1].startswith("succeeded ")
+    assert any(line.startswith("client-demo.com ") for line in lines[2:])
