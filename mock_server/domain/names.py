@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import idna
 
 MAX_NAME_LENGTH = 253
 
 
+# Pure and called on every request with a domain in it; IDNA processing is the slow part.
+@lru_cache(maxsize=65536)
 def normalize(name: str) -> str | None:
     """Return the lower-case ASCII (punycode) form of ``name``, or None if it is not a name.
 
