@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from .spec import registrar_operations
 from .clock import DEFAULT_START
 from .domain.catalogue import Catalogue, Channel, Extension, default_catalogue
 from .domain.models import Contact, PrivacyMode, RegistrationStatus, WorkflowState
@@ -49,21 +50,6 @@ from .faults import Effect, FaultRule
 
 DEFAULT_SEED_CREATED = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
 
-OPERATIONS = frozenset(
-    {
-        "registrar-domain-discovery-search",
-        "registrar-domain-discovery-check",
-        "registrar-domains-list-domains",
-        "registrar-domains-get-domain",
-        "registrar-domains-update-domain",
-        "registrar-domain-registration-create",
-        "registrar-domain-registration-list",
-        "registrar-domain-registration-get",
-        "registrar-domain-registration-update",
-        "registrar-domain-registration-get-status",
-        "registrar-domain-registration-get-update-status",
-    }
-)
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -431,7 +417,7 @@ class _Builder:
         self, spec: Mapping[str, Any], path: list[Any], accounts: set[str], open_accounts: bool
     ) -> FaultRule:
         for i, operation in enumerate(spec.get("operations", [])):
-            if operation not in OPERATIONS:
+            if operation not in registrar_operations():
                 raise self.fail([*path, "operations", i], f"unknown operation {operation!r}")
         account = spec.get("account")
         if account is not None and not open_accounts and account not in accounts:
@@ -488,7 +474,7 @@ def validate_fault(spec: Any) -> None:
         assert best is not None
         raise ScenarioError("fault", dotted(best.absolute_path), best.message)
     for i, operation in enumerate(spec.get("operations", [])):
-        if operation not in OPERATIONS:
+        if operation not in registrar_operations():
             raise ScenarioError("fault", f"operations[{i}]", f"unknown operation {operation!r}")
 
 

@@ -28,5 +28,17 @@ def load_control() -> dict[str, Any]:
 
 
 @cache
+def registrar_operations() -> frozenset[str]:
+    """The operationIds of the Registrar API (what fault rules and the journal name)."""
+    return frozenset(
+        operation["operationId"]
+        for path, item in load()["paths"].items()
+        if "/registrar/" in path
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    )
+
+
+@cache
 def as_json() -> bytes:
     return json.dumps(load(), separators=(",", ":")).encode()
