@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -21,7 +21,6 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .spec import registrar_operations
 from .clock import DEFAULT_START
 from .domain.catalogue import Catalogue, Channel, Extension, default_catalogue
 from .domain.models import Contact, PrivacyMode, RegistrationStatus, WorkflowState
@@ -47,6 +46,7 @@ from .domain.world import (
     default_registry,
 )
 from .faults import Effect, FaultRule
+from .spec import registrar_operations
 
 DEFAULT_SEED_CREATED = datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
 
@@ -495,5 +495,5 @@ __all__ = [
     "from_document",
     "load",
     "parse_duration",
-    "timedelta",
+    "with_world",
 ]
