@@ -17,22 +17,19 @@ from datetime import datetime, timedelta
 
 from .. import errors as e
 from ..clock import Clock
-from .catalogue import Channel, Extension
+from . import discovery
+from .catalogue import Channel
 from .models import (
     Account,
     Availability,
     Charge,
     Contact,
-    Price,
     PrivacyMode,
-    Reason,
     Registration,
     RegistrationStatus,
-    Tier,
     WorkflowKind,
     WorkflowState,
 )
-from .names import keyword, normalize
 from .pagination import CursorCodec, InvalidCursor, Position
 from .timeutil import add_years
 from .workflows import Script, Step, Workflow
@@ -40,8 +37,6 @@ from .world import DEFAULT_CONTACT, AccountSpec, World
 
 SORT_FIELDS = ("registry_created_at", "registry_expires_at", "name")
 DIRECTIONS = ("asc", "desc")
-# Extra suggestions built around a keyword, after the keyword on every extension.
-SEARCH_VARIANTS = (("my", ""), ("get", ""), ("the", ""), ("", "hq"), ("", "online"), ("", "app"))
 REJECTED_ACTION = ("action_rejected", "The required action was declined.")
 
 
@@ -201,83 +196,11 @@ class Registrar:
         self, account: Account, query: str, extensions: Sequence[str] | None, limit: int
     ) -> list[Availability]:
         with self._lock:
-            text = query.strip().lower()
-            if text.lstrip(".") in self.world.catalogue:
-                raise e.error(400, e.SEARCH_BARE_EXTENSION, e.MSG_SEARCH_BARE_EXTENSION, "/q")
-            allowed = self._search_extensions(extensions)
-            if not allowed:
-                return []
-            exact: list[str] = []
-            word = keyword(text)
-            name = normalize(text) if "." in text else None
-            if name is not None:
-                label, suffix, extension = self.world.catalogue.split(name)
-                word = keyword(label.rsplit(".", 1)[-1])
-                if extension is not None and extension in allowed and "." not in label:
-                    exact.append(name)
-            if not word:
-                return [self._search_view(n) for n in exact][:limit]
-            candidates = [*exact, *(f"{word}.{ext.name}" for ext in allowed)]
-            for prefix, suffix in SEARCH_VARIANTS:
-                label = f"{prefix}{word}{suffix}"
-                if len(label) <= 63:
-                    candidates.extend(f"{label}.{ext.name}" for ext in allowed[:3])
-            seen: dict[str, None] = dict.fromkeys(candidates)
-            return [self._search_view(n) for n in list(seen)[:limit]]
-
-    def _search_extensions(self, requested: Sequence[str] | None) -> list[Extension]:
-        supported = self.world.catalogue.supported
-        if not requested:
-            return list(supported)
-        by_name = {ext.name: ext for ext in supported}
-        wanted = dict.fromkeys(r.strip().lower().lstrip(".") for r in requested)
-        # Extensions outside the supported set are dropped without complaint, as documented.
-        return [by_name[name] for name in wanted if name in by_name]
-
-    def _search_view(self, name: str) -> Availability:
-        """Search's cached answer: it may call a taken domain free (stale), and shows premiums."""
-        _, _, extension = self.world.catalogue.split(name)
-        assert extension is not None
-        registry = self.world.registry
-        if name in self._owners or name in registry.taken:
-            return Availability(name, False, reason=Reason.DOMAIN_UNAVAILABLE)
-        premium = registry.premium.get(name)
-        if premium is not None:
-            price = Price(extension.currency, premium.registration_cost, premium.renewal_cost)
-            return Availability(name, True, Tier.PREMIUM, price)
-        return Availability(name, True, Tier.STANDARD, _standard_price(extension))
+            return discovery.search(self.world, self._owners, query, extensions, limit)
 
     def check(self, account: Account, names: Iterable[str]) -> list[Availability]:
-        """The authoritative answer for each well-formed name; malformed names are left out."""
         with self._lock:
-            results: dict[str, Availability] = {}
-            for raw in names:
-                name = normalize(raw)
-                if name is None or name in results:
-                    continue
-                label, _, extension = self.world.catalogue.split(name)
-                if "." in label:
-                    continue  # a subdomain is not a registrable name
-                results[name] = self._check_view(name, extension)
-            if not results:
-                raise e.error(400, e.CHECK_NONE_VALID, e.MSG_CHECK_NONE_VALID, "/domains")
-            return list(results.values())
-
-    def _check_view(self, name: str, extension: Extension | None) -> Availability:
-        reason = _extension_reason(extension)
-        if reason is not None:
-            return Availability(name, False, reason=reason)
-        assert extension is not None
-        registry = self.world.registry
-        if self._taken(name):
-            return Availability(name, False, reason=Reason.DOMAIN_UNAVAILABLE)
-        if name in registry.premium:
-            return Availability(name, False, Tier.PREMIUM, reason=Reason.DOMAIN_PREMIUM)
-        return Availability(name, True, Tier.STANDARD, _standard_price(extension))
-
-    def _taken(self, name: str) -> bool:
-        registry = self.world.registry
-        return name in self._owners or name in registry.taken or name in registry.stale_in_search
+            return discovery.check(self.world, self._owners, names)
 
     # --- registrations --------------------------------------------------------
 
@@ -309,7 +232,7 @@ class Registrar:
                 raise e.error(400, e.GENERIC, e.MSG_EXTENSION_NOT_SUPPORTED, "/domain_name")
             if name in self.world.registry.premium:
                 raise e.error(400, e.GENERIC, e.MSG_PREMIUM, "/domain_name")
-            if self._taken(name):
+            if discovery.taken(self.world, self._owners, name):
                 raise e.error(400, e.GENERIC, e.MSG_UNAVAILABLE, "/domain_name")
             registrant = request.registrant or account.default_contact
             if registrant is None:
@@ -612,20 +535,6 @@ class Registrar:
         """A stable 32-hex identifier for the legacy Domain resource."""
         text = f"{self.world.seed}:{registration.account_id}:{registration.domain_name}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _standard_price(extension: Extension) -> Price:
-    return Price(extension.currency, extension.registration_cost, extension.renewal_cost)
-
-
-def _extension_reason(extension: Extension | None) -> Reason | None:
-    if extension is None:
-        return Reason.EXTENSION_NOT_SUPPORTED
-    if extension.channel is Channel.DASHBOARD:
-        return Reason.EXTENSION_NOT_SUPPORTED_VIA_API
-    if extension.channel is Channel.FROZEN:
-        return Reason.EXTENSION_DISALLOWS_REGISTRATION
-    return None
 
 
 def _sort_key(registration: Registration, sort_by: str) -> str:
