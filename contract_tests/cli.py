@@ -20,9 +20,12 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from . import conformance
+from . import defaults
+
+if TYPE_CHECKING:
+    from . import conformance
 
 EXAMPLES = """\
 examples:
@@ -49,13 +52,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--base-url", required=True, help="the API root, e.g. http://127.0.0.1:8787/client/v4"
     )
     auth = parser.add_mutually_exclusive_group()
-    auth.add_argument("--token", help=f"API token (default: {conformance.DEFAULT_TOKEN!r})")
+    auth.add_argument("--token", help=f"API token (default: {defaults.DEFAULT_TOKEN!r})")
     auth.add_argument("--email", help="account email, with --key (legacy credentials)")
     parser.add_argument("--key", help="Global API key, with --email")
     parser.add_argument(
         "--account-id",
-        default=conformance.DEFAULT_ACCOUNT,
-        help=f"the account to test (default {conformance.DEFAULT_ACCOUNT})",
+        default=defaults.DEFAULT_ACCOUNT,
+        help=f"the account to test (default {defaults.DEFAULT_ACCOUNT})",
     )
     parser.add_argument(
         "--read-only",
@@ -66,19 +69,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--max-examples",
         type=int,
         default=None,
-        help=f"examples per operation and phase (default {conformance.CI_MAX_EXAMPLES})",
+        help=f"examples per operation and phase (default {defaults.CI_MAX_EXAMPLES})",
     )
-    parser.add_argument("--seed", type=int, default=conformance.DEFAULT_SEED, help="random seed")
+    parser.add_argument("--seed", type=int, default=defaults.DEFAULT_SEED, help="random seed")
     parser.add_argument("--junit-xml", type=Path, help="also write the results as JUnit XML")
 
 
 def settings_from(args: argparse.Namespace) -> conformance.Settings:
+    from . import conformance
+
     if args.email is not None or args.key is not None:
         if args.email is None or args.key is None:
             raise ValueError("--email and --key go together")
         credentials = conformance.Credentials(email=args.email, key=args.key)
     else:
-        credentials = conformance.Credentials(token=args.token or conformance.DEFAULT_TOKEN)
+        credentials = conformance.Credentials(token=args.token or defaults.DEFAULT_TOKEN)
     if args.max_examples is not None and args.max_examples < 1:
         raise ValueError("--max-examples must be at least 1")
     return conformance.Settings(
@@ -91,6 +96,8 @@ def settings_from(args: argparse.Namespace) -> conformance.Settings:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from . import conformance  # schemathesis loads only when the suite runs
+
     out = out or sys.stdout
     try:
         settings = settings_from(args)
@@ -156,7 +163,7 @@ def write_junit(report: conformance.Report, path: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m contract_tests.cli ...``, until the command is wired into registrar-mock."""
+    """``python -m contract_tests.cli ...``: the same as ``registrar-mock contract ...``."""
     parser = argparse.ArgumentParser(
         prog="registrar-mock contract", epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -24,13 +24,14 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from . import checks
 
 SPEC_PATH = "/client/v4/openapi.json"
-DEFAULT_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
-DEFAULT_TOKEN = "registrar-mock-contract"
-DEFAULT_SEED = 20260101
-# Examples per operation and phase: enough for CI on two cores; `make contract` goes deeper.
-CI_MAX_EXAMPLES = 25
-DEEP_MAX_EXAMPLES = 300
-DEEP_ENV = "REGISTRAR_MOCK_DEEP"
+from .defaults import (  # noqa: E402 - re-exported for the kit's users
+    CI_MAX_EXAMPLES,
+    DEEP_ENV,
+    DEEP_MAX_EXAMPLES,
+    DEFAULT_ACCOUNT,
+    DEFAULT_SEED,
+    DEFAULT_TOKEN,
+)
 
 # What `--read-only` keeps: requests that change nothing. domain-check is a POST only
 # to carry its list of names.

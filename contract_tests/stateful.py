@@ -8,7 +8,7 @@ create → registration-status → get → patch → update-status.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,12 +69,14 @@ def traced(
     schema: OpenApiSchema,
     account_id: str | None = None,
     exclude: Sequence[CheckFunction] = (),
+    reset: Callable[[], object] | None = None,
 ) -> tuple[type[APIStateMachine], Trace]:
     """The state machine, tracing each scenario; every request goes to ``account_id`` if given.
 
     (schemathesis's engine applies the config's fixed ``parameters`` itself; a bare
     state machine does not, so the account is set here.) ``exclude`` leaves checks out,
-    to show what the rest catch on their own.
+    to show what the rest catch on their own. ``reset`` is called before each scenario:
+    hypothesis replays scenarios while shrinking, and they must meet the same server state.
     """
     trace = Trace()
     base = schema.as_state_machine()
@@ -82,6 +84,8 @@ def traced(
     class TracedStateMachine(base):  # type: ignore[valid-type,misc]
         def setup(self) -> None:
             super().setup()
+            if reset is not None:
+                reset()
             trace.scenarios.append([])
 
         def before_call(self, case: Case[Any]) -> None:

@@ -24,7 +24,16 @@ def serve(*args: str, ready_timeout: float = 20.0) -> Iterator[str]:
     """Start the server and yield its base URL (ending in /client/v4); stop it afterwards."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "serve", "--port", str(port), *args],
+        [
+            sys.executable,
+            "-m",
+            "mock_server",
+            "serve",
+            "--port",
+            str(port),
+            "--no-access-log",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

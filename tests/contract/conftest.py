@@ -1,4 +1,3 @@
 """The contract suite loads the kit's pytest plugin the way a user's project would."""
 
 from __future__ import annotations
-

@@ -31,7 +31,17 @@ def served() -> Iterator[str]:
     """A `registrar-mock serve` subprocess; its clock runs 1000x so holds take milliseconds."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "serve", "--port", str(port), "--time-scale", "1000"],
+        [
+            sys.executable,
+            "-m",
+            "mock_server",
+            "serve",
+            "--port",
+            str(port),
+            "--time-scale",
+            "1000",
+            "--no-access-log",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

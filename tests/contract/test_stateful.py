@@ -34,8 +34,9 @@ def _settings() -> hypothesis.settings:
 
 def test_the_machine_walks_every_documented_sequence() -> None:
     # Valid data only, so that a chain isn't cut short by a deliberately bad request.
-    schema = conformance.in_process(contract_app(), conformance.Settings(mode="positive"))
-    machine, trace = stateful.traced(schema, ACCOUNT)
+    app = contract_app()
+    schema = conformance.in_process(app, conformance.Settings(mode="positive"))
+    machine, trace = stateful.traced(schema, ACCOUNT, reset=app.control.reset)
     machine.run(settings=_settings())
     assert {
         "GetRegistrationStatus",
@@ -65,11 +66,14 @@ def forget_fresh_registrations(scope: Any, status: int, body: Any) -> tuple[int,
 
 
 def test_a_broken_link_fails_the_machine() -> None:
-    app = Broken(contract_app(), mutate=forget_fresh_registrations)
+    mock = contract_app()
+    app = Broken(mock, mutate=forget_fresh_registrations)
     settings = conformance.Settings(max_examples=10)
     schema = conformance.only(conformance.in_process(app, settings), [CREATE, STATUS, GET])
     # Without the check that follows links.self itself, the machine must still notice.
-    machine, _ = stateful.traced(schema, ACCOUNT, exclude=[checks.workflow_links_resolve])
+    machine, _ = stateful.traced(
+        schema, ACCOUNT, exclude=[checks.workflow_links_resolve], reset=mock.control.reset
+    )
     with pytest.raises(FailureGroup) as caught:
         machine.run(settings=_settings())
     titles = {failure.title for failure in caught.value.exceptions}
