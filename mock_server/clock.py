@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -98,8 +99,12 @@ class SystemClock:
             await asyncio.sleep(remaining / self.time_scale + 0.0005)
 
 
+@lru_cache(maxsize=65536)
 def isoformat(instant: datetime) -> str:
-    """RFC 3339 in UTC with a ``Z``, as Cloudflare writes timestamps; milliseconds if any."""
+    """RFC 3339 in UTC with a ``Z``, as Cloudflare writes timestamps; milliseconds if any.
+
+    Cached: the same registration dates are rendered on every read of them.
+    """
     utc = instant.astimezone(UTC)
     text = utc.strftime("%Y-%m-%dT%H:%M:%S")
     if utc.microsecond:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import idna
 
 MAX_NAME_LENGTH = 253
+# Plain lower-case ASCII labels need none of IDNA's work. Labels with "--" in the third
+# and fourth places (punycode and its look-alikes) still go through the full check.
+_PLAIN = re.compile(
+    r"(?:(?!..--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
+)
 
 
 # Pure and called on every request with a domain in it; IDNA processing is the slow part.
@@ -22,6 +28,8 @@ def normalize(name: str) -> str | None:
     if not name or len(name) > MAX_NAME_LENGTH + 1:
         return None
     candidate = name[:-1] if name.endswith(".") else name
+    if len(candidate) <= MAX_NAME_LENGTH and _PLAIN.fullmatch(candidate):
+        return candidate
     try:
         ascii_name = idna.encode(candidate, uts46=True, std3_rules=True).decode("ascii")
         # Round-trip to reject A-labels that are not valid punycode.

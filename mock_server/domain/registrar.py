@@ -19,6 +19,7 @@ from .. import errors as e
 from ..clock import Clock
 from . import discovery
 from .catalogue import Channel
+from .index import RegistrationIndex
 from .models import (
     Account,
     Availability,
@@ -35,8 +36,6 @@ from .timeutil import add_years
 from .workflows import Script, Step, Workflow
 from .world import DEFAULT_CONTACT, AccountSpec, World
 
-SORT_FIELDS = ("registry_created_at", "registry_expires_at", "name")
-DIRECTIONS = ("asc", "desc")
 REJECTED_ACTION = ("action_rejected", "The required action was declined.")
 
 
@@ -82,6 +81,7 @@ class Registrar:
         with self._lock:
             self.accounts.clear()
             self._owners.clear()
+            self._indexes.clear()
             for account in accounts:
                 self.accounts[account.id] = account
                 account.running = {
@@ -95,6 +95,12 @@ class Registrar:
                 for domain in account.registrations:
                     self._owners[domain] = account.id
                 self._reschedule(account)
+
+    def _index(self, account: Account) -> RegistrationIndex:
+        index = self._indexes.get(account.id)
+        if index is None:
+            index = self._indexes[account.id] = RegistrationIndex(account.registrations.values())
+        return index
 
     def take_dirty(self) -> set[str]:
         """The ids of accounts changed since the last call (for persistence)."""
@@ -122,6 +128,7 @@ class Registrar:
             self._guarded: set[str] = set()
             # Accounts changed since the last take_dirty(): what a state file must rewrite.
             self._dirty = set()
+            self._indexes: dict[str, RegistrationIndex] = {}
             secret = hashlib.sha256(f"registrar-mock:{world.seed}".encode()).digest()
             self._cursors = CursorCodec(secret)
             for spec in world.accounts:
@@ -256,6 +263,7 @@ class Registrar:
                 registrant=registrant,
                 updated_at=now,
             )
+            self._index(account).put(account.registrations[name])
             self._owners[name] = account.id
             self._dirty.add(account.id)
             script = self.world.scripts.for_domain(WorkflowKind.REGISTRATION, name)
@@ -268,30 +276,20 @@ class Registrar:
     ) -> Page:
         with self._lock:
             self._settle(account, self.clock.now())
-            keyed = sorted(
-                (
-                    (_sort_key(reg, sort_by), reg.domain_name, reg)
-                    for reg in account.registrations.values()
-                ),
-                key=lambda item: (item[0], item[1]),
-                reverse=direction == "desc",
-            )
+            after = None
             if cursor:
                 try:
                     position = self._cursors.decode(cursor, sort_by, direction)
                 except InvalidCursor:
                     raise e.error(400, e.GENERIC, e.MSG_INVALID_CURSOR, "/cursor") from None
-                mark = (position.key, position.name)
-                if direction == "asc":
-                    keyed = [item for item in keyed if (item[0], item[1]) > mark]
-                else:
-                    keyed = [item for item in keyed if (item[0], item[1]) < mark]
-            page = keyed[:per_page]
+                after = (position.key, position.name)
+            keys = self._index(account).page(sort_by, direction == "desc", after, per_page)
+            page = keys[:per_page]
             next_cursor = ""
-            if len(keyed) > per_page:
-                key, name, _ = page[-1]
+            if len(keys) > per_page:
+                key, name = page[-1]
                 next_cursor = self._cursors.encode(Position(sort_by, direction, key, name))
-            return Page([reg for _, _, reg in page], next_cursor, per_page)
+            return Page([account.registrations[name] for _, name in page], next_cursor, per_page)
 
     def get_registration(self, account: Account, domain: str) -> Registration:
         with self._lock:
@@ -429,6 +427,7 @@ class Registrar:
             if status is RegistrationStatus.ACTIVE and self._renews(account, registration):
                 assert registration.expires_at is not None
                 registration.expires_at = add_years(registration.expires_at, 1)
+                self._index(account).put(registration)
                 self._charge(account, registration, due, kind="renewal", years=1)
             elif status is RegistrationStatus.ACTIVE:
                 registration.status = RegistrationStatus.EXPIRED
@@ -474,6 +473,7 @@ class Registrar:
     def _forget(self, account: Account, domain: str) -> None:
         """The registry deleted the name: it leaves the account and is free again."""
         account.registrations.pop(domain, None)
+        self._index(account).remove(domain)
         account.registration_workflows.pop(domain, None)
         account.update_workflows.pop(domain, None)
         self._owners.pop(domain, None)
@@ -497,12 +497,14 @@ class Registrar:
                 registration.status = RegistrationStatus.ACTIVE
                 registration.created_at = at
                 registration.expires_at = add_years(at, registration.years)
+                self._index(account).put(registration)
                 registration.updated_at = at
                 self._charge(account, registration, at)
                 workflow.extra_context["registration"] = dataclasses.replace(registration)
                 self._reschedule(account)
             else:
                 del account.registrations[workflow.domain_name]
+                self._index(account).remove(workflow.domain_name)
                 self._owners.pop(workflow.domain_name, None)
         elif succeeded:
             registration.auto_renew = bool(
@@ -535,12 +537,3 @@ class Registrar:
         """A stable 32-hex identifier for the legacy Domain resource."""
         text = f"{self.world.seed}:{registration.account_id}:{registration.domain_name}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _sort_key(registration: Registration, sort_by: str) -> str:
-    if sort_by == "name":
-        return registration.domain_name
-    instant = (
-        registration.created_at if sort_by == "registry_created_at" else registration.expires_at
-    )
-    return "" if instant is None else instant.strftime("%Y%m%dT%H%M%S.%f")
