@@ -21,7 +21,7 @@ from . import errors as e
 from .auth import credential_from_headers
 from .domain import Account, Registrar
 from .faults import DROP_HEADER, Effect
-from .payloads import check_content_type, domain_name_or_400, parse_json_object
+from .payloads import check_content_type, domain_name_or_400, parse_json_object, read_body
 
 if TYPE_CHECKING:
     from .app import MockApp
@@ -45,8 +45,11 @@ class Call:
         return domain_name_or_400(self.request.path_params["domain_name"])
 
     async def json_object(self) -> dict[str, object]:
+        # The body is read (and an oversized one drained) first, so the client always gets
+        # its answer rather than a connection closed under a body it is still sending.
+        raw = await read_body(self.request.stream())
         check_content_type(self.request.headers.get("content-type"))
-        return parse_json_object(await self.request.body())
+        return parse_json_object(raw)
 
 
 Handler = Callable[[Call], Awaitable[Response]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,6 +12,20 @@ from starlette.responses import JSONResponse, Response
 from . import errors as e
 
 Message = Mapping[str, Any]
+
+
+class _JSON(JSONResponse):
+    """Starlette's JSON answer, which falls back to ASCII escapes for unencodable text.
+
+    A lone surrogate can't be written as UTF-8; escaped, it is still valid JSON
+    (``"\\ud800"``), so no stored or echoed string can turn an answer into a 500.
+    """
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 def ok(
@@ -29,7 +44,7 @@ def ok(
     }
     if result_info is not None:
         body["result_info"] = result_info
-    return JSONResponse(body, status_code=status, headers=headers)
+    return _JSON(body, status_code=status, headers=headers)
 
 
 def failure(error: e.ApiError) -> Response:
@@ -39,7 +54,7 @@ def failure(error: e.ApiError) -> Response:
         "messages": error.messages,
         "result": None,
     }
-    return JSONResponse(body, status_code=error.status, headers=error.headers or None)
+    return _JSON(body, status_code=error.status, headers=error.headers or None)
 
 
 async def api_error_handler(request: Request, exc: Exception) -> Response:

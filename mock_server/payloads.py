@@ -8,14 +8,17 @@ request is refused before the registrar sees it.
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
+
+from starlette.requests import ClientDisconnect
 
 from . import errors as e
 from .domain import RegistrationRequest
 from .domain.models import Contact, PrivacyMode
-from .domain.names import normalize
+from .domain.names import MAX_NAME_LENGTH, normalize
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_PER_PAGE = 50
@@ -28,6 +31,10 @@ _PHONE = re.compile(r"\+[0-9]{1,3}\.[0-9]{1,14}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _INTEGER = re.compile(r"[0-9]{1,4}")
+# A UTF-16 surrogate on its own (from a "\ud800" escape): it can't be encoded in any answer.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# The longest input that can be a name: 253 characters and a trailing dot.
+MAX_NAME_INPUT = MAX_NAME_LENGTH + 1
 
 CREATE_FIELDS = frozenset(
     {"domain_name", "years", "auto_renew", "privacy_mode", "contacts",
@@ -52,18 +59,78 @@ def check_content_type(content_type: str | None) -> None:
         raise bad(e.MSG_BAD_CONTENT_TYPE, status=415)
 
 
+async def read_body(chunks: AsyncIterator[bytes]) -> bytes:
+    """A request body (``request.stream()``), holding at most ``MAX_BODY_BYTES`` of it.
+
+    A larger body is read to its end but not kept, so the client gets its 413
+    instead of a reset connection, and memory stays bounded however much it sends.
+    """
+    kept: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size <= MAX_BODY_BYTES:
+                kept.append(chunk)
+    except ClientDisconnect:
+        # Nobody will read the answer, but it is logged and journaled as the client's doing.
+        raise bad(e.MSG_BODY_INCOMPLETE) from None
+    if size > MAX_BODY_BYTES:
+        raise bad(e.MSG_BODY_TOO_LARGE, status=413)
+    return b"".join(kept)
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise OverflowError(text)
+    return number
+
+
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise bad(e.MSG_BODY_TOO_LARGE, status=413)
     if not raw.strip():
         raise bad(e.MSG_BODY_NOT_OBJECT)
     try:
-        value = json.loads(raw)
+        # NaN and Infinity are not JSON; 1e400 is, but no number the API takes.
+        value = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
+    except OverflowError:
+        raise bad(e.MSG_BODY_NUMBER_RANGE) from None
     except (ValueError, RecursionError):
         raise bad(e.MSG_BODY_NOT_JSON) from None
     if not isinstance(value, dict):
         raise bad(e.MSG_BODY_NOT_OBJECT)
+    if b"\\u" in raw or not raw.isascii():
+        pointer = _lone_surrogate(value)
+        if pointer is not None:
+            raise bad(e.MSG_BODY_LONE_SURROGATE, pointer or None)
     return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The JSON pointer of a string holding a lone surrogate, or None.
+
+    Iterative, as the value may nest as deeply as the parser allowed.
+    """
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        at, item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return at
+        elif isinstance(item, dict):
+            for key, member in item.items():
+                if _SURROGATE.search(key):
+                    return at  # the key itself can't go into a pointer
+                pending.append((f"{at}/{_escape(key)}", member))
+        elif isinstance(item, list):
+            pending.extend((f"{at}/{index}", member) for index, member in enumerate(item))
+    return None
 
 
 def _reject_unknown(
@@ -95,10 +162,12 @@ def _object(value: Any, pointer: str) -> Mapping[str, Any]:
 
 
 def domain_name_or_400(value: Any, pointer: str = "/domain_name") -> str:
-    if not isinstance(value, str):
+    # Too long to be a name: refused before normalize(), whose cache would keep it.
+    if not isinstance(value, str) or len(value) > MAX_NAME_INPUT:
         raise bad(e.MSG_INVALID_DOMAIN, pointer)
     name = normalize(value)
-    if name is None:
+    # normalize() strips one trailing dot; "a.com.." would come back as "a.com.".
+    if name is None or name.endswith("."):
         raise bad(e.MSG_INVALID_DOMAIN, pointer)
     return name
 
@@ -117,7 +186,9 @@ def parse_check(body: Mapping[str, Any]) -> list[str]:
     for index, item in enumerate(domains):
         if not isinstance(item, str):
             raise bad(e.MSG_CHECK_ITEM_TYPE, f"/domains/{index}")
-    return domains
+    # Names too long to be names are left out, as check leaves out every malformed name;
+    # dropping them here keeps megabyte strings out of normalize()'s cache.
+    return [item for item in domains if len(item) <= MAX_NAME_INPUT]
 
 
 def parse_create(body: Mapping[str, Any]) -> RegistrationRequest:
