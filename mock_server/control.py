@@ -8,7 +8,7 @@ class (``app.control``), so the two can't drift apart.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from .persistence import StateFile, StoredState
 from .scenarios import Scenario
 
 ScenarioLike = Scenario | str | Path | dict[str, Any] | None
+# Far enough for any test, and far from datetime's year 9999 limit that dates are added to.
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class Control:
@@ -45,6 +47,11 @@ class Control:
         self.control_token = control_token
 
     # --- persistence ----------------------------------------------------------
+
+    def _document(self) -> dict[str, Any] | None:
+        """The scenario as exports and state files keep it: credentials as digests."""
+        document = self.scenario.document
+        return scenarios.redacted(document) if document else None
 
     def resume(self, stored: StoredState) -> None:
         """Carry on from a state file's contents."""
@@ -72,7 +79,7 @@ class Control:
                 self.registrar.take_dirty()
                 store.save(
                     accounts=list(accounts.values()),
-                    scenario=dict(self.scenario.document) if self.scenario.document else None,
+                    scenario=self._document(),
                     clock=self.clock.now().isoformat(),
                     faults=[rule.to_json() for rule in self.faults.rules],
                     replace_all=True,
@@ -117,6 +124,8 @@ class Control:
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
+        if self.clock.now() + timedelta(seconds=seconds) > LATEST:
+            raise ValueError(f"the clock stops at {LATEST.date()}")
         now = _movable(self.clock).advance(seconds)
         self.persist(everything=True)
         return now
@@ -126,6 +135,8 @@ class Control:
             raise ValueError("the time needs a timezone")
         if instant < self.clock.now():
             raise ValueError("the clock only moves forward")
+        if instant > LATEST:
+            raise ValueError(f"the clock stops at {LATEST.date()}")
         now = _movable(self.clock).set(instant)
         self.persist(everything=True)
         return now
@@ -178,7 +189,7 @@ class Control:
         with self.registrar.lock:
             return {
                 "format": "registrar-mock-state",
-                "scenario": dict(self.scenario.document) if self.scenario.document else None,
+                "scenario": self._document(),
                 "clock": self.clock.now().isoformat(),
                 "registrar": snapshots.dump(self.registrar),
                 "faults": [rule.to_json() for rule in self.faults.rules],

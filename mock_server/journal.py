@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 DEFAULT_CAPACITY = 1000
+MAX_TEXT = 2048  # a path or query longer than this is cut, so entries stay small
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,8 @@ class Journal:
         return self._entries.maxlen
 
     def record(self, **fields: Any) -> Entry:
+        for name in ("path", "query"):
+            fields[name] = fields[name][:MAX_TEXT]
         self._seq += 1
         entry = Entry(seq=self._seq, **fields)
         self._entries.append(entry)

@@ -25,6 +25,7 @@ from .clock import DEFAULT_START
 from .domain.catalogue import Catalogue, Channel, Extension, default_catalogue
 from .domain.models import Contact, PrivacyMode, RegistrationStatus, WorkflowState
 from .domain.names import normalize
+from .domain.registrar import secret_digest
 from .domain.timeutil import add_years
 from .domain.workflows import (
     DEFAULT_REGISTRATION_SCRIPT,
@@ -478,6 +479,24 @@ def validate_fault(spec: Any) -> None:
             raise ScenarioError("fault", f"operations[{i}]", f"unknown operation {operation!r}")
 
 
+def redacted(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a scenario document with each token and key replaced by its digest.
+
+    Exports and state files hold this, so they never carry a credential, and
+    loading them still accepts the real credentials.
+    """
+    copy: dict[str, Any] = json.loads(json.dumps(document))
+    for account in copy.get("accounts", []):
+        account["tokens"] = [_digest(token) for token in account.get("tokens", [])]
+        for api_key in account.get("api_keys", []):
+            api_key["key"] = _digest(api_key["key"])
+    return copy
+
+
+def _digest(secret: str) -> str:
+    return secret if secret.startswith("sha256:") else secret_digest(secret)
+
+
 def default_scenario() -> Scenario:
     return load("default")
 
@@ -495,5 +514,6 @@ __all__ = [
     "from_document",
     "load",
     "parse_duration",
+    "redacted",
     "with_world",
 ]

@@ -188,3 +188,13 @@ def test_control_api_is_not_under_the_registrar_api(api: httpx.Client) -> None:
     assert not any(path.startswith("/__mock__") for path in spec.load()["paths"])
     assert all(path.startswith("/") for path in spec.load_control()["paths"])
     assert spec.load_control()["servers"] == [{"url": "/__mock__"}]
+
+
+@pytest.mark.parametrize(
+    "body", [{"seconds": 1e20}, {"seconds": 99999999999999}, {"by": "99999999999d"}]
+)
+def test_absurd_clock_moves_are_refused(control: httpx.Client, body: dict[str, object]) -> None:
+    response = control.post("/clock/advance", json=body)
+    assert response.status_code == 400
+    assert control.put("/clock", json={"now": "9999-12-31T00:00:00Z"}).status_code == 400
+    assert result(control.get("/clock"))["now"] == "2026-01-01T00:00:00Z"  # type: ignore[index]

@@ -53,3 +53,12 @@ def test_error_codes_are_integers_of_at_least_1000(api: httpx.Client) -> None:
         code = only_error(response)["code"]
         assert isinstance(code, int)
         assert code >= 1000
+
+
+@pytest.mark.parametrize(
+    "path", ["/registrations/", "/registrations/x.com/registration-status/", "/domains/"]
+)
+def test_trailing_slashes_are_no_route_not_a_redirect(api: httpx.Client, path: str) -> None:
+    response = api.get(path)
+    assert response.status_code == 404
+    assert only_error(response)["code"] == 7003

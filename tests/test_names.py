@@ -28,3 +28,8 @@ def test_examples() -> None:
     assert normalize("xn--zz.com") is None
     assert normalize("a" * 64 + ".com") is None
     assert normalize("localhost") is None
+
+
+def test_only_one_trailing_dot() -> None:
+    assert normalize("a.com.") == "a.com"
+    assert normalize("a.com..") is None

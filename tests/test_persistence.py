@@ -192,3 +192,24 @@ def test_kill_9_loses_no_answered_request(tmp_path: Path) -> None:
             held.add(f"{account['id']}:{registration['domain_name']}")
     assert set(answered) <= held
     assert len(answered) >= 60
+
+
+def test_credentials_survive_a_restart_without_being_stored(
+    tmp_path: Path, connect: Connect
+) -> None:
+    state = tmp_path / "state.sqlite"
+    create_app("two-accounts", state_file=state).close()
+    assert b"acme-token" not in state.read_bytes()
+    app = create_app("two-accounts", state_file=state)
+    acme = "acme0000000000000000000000000001"
+    good = connect(app, account=acme, headers={"Authorization": "Bearer acme-token"})
+    assert good.get("/registrations").status_code == 200
+    bad = connect(app, account=acme, headers={"Authorization": "Bearer globex-token"})
+    assert bad.get("/registrations").status_code == 403
+    exported = app.control.export_state()
+    assert "acme-token" not in str(exported)
+    fresh = create_app()
+    fresh.control.import_state(exported)
+    again = connect(fresh, account=acme, headers={"Authorization": "Bearer acme-token"})
+    assert again.get("/registrations").status_code == 200
+    app.close()

@@ -185,3 +185,17 @@ def test_invalid_domain_in_path_is_400(api: httpx.Client) -> None:
     response = api.get("/registrations/not_a_domain/registration-status")
     assert response.status_code == 400
     assert only_error(response)["message"] == "Invalid domain name"
+
+
+def test_a_script_that_starts_terminal_finishes_at_once(connect: Connect) -> None:
+    instant = Script((Step(S.SUCCEEDED),))
+    world = World(scripts=ScriptBook(registration_rules=(ScriptRule("*", instant),),
+                                     update_rules=(ScriptRule("*", instant),)))  # fmt: skip
+    app = create_app(world)
+    api = connect(app)
+    response = api.post("/registrations", json={"domain_name": "instant.com"}, headers=ASYNC)
+    assert response.json()["result"]["state"] == "succeeded"
+    assert api.get("/registrations/instant.com").json()["result"]["status"] == "active"
+    assert len(app.control.charges("023e105f4ecef8ad9ca31a8372d0c353")) == 1
+    assert api.patch("/registrations/instant.com", json={"auto_renew": True}).status_code == 200
+    assert api.get("/registrations/instant.com").json()["result"]["auto_renew"] is True

@@ -11,7 +11,8 @@ MAX_NAME_LENGTH = 253
 # Plain lower-case ASCII labels need none of IDNA's work. Labels with "--" in the third
 # and fourth places (punycode and its look-alikes) still go through the full check.
 _PLAIN = re.compile(
-    r"(?:(?!..--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
+    r"(?:(?!..--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"  # labels
+    r"(?!..--)[a-z][a-z0-9-]{0,61}[a-z0-9]"  # the last label: not all digits
 )
 
 
@@ -28,6 +29,8 @@ def normalize(name: str) -> str | None:
     if not name or len(name) > MAX_NAME_LENGTH + 1:
         return None
     candidate = name[:-1] if name.endswith(".") else name
+    if candidate.endswith("."):
+        return None  # only one trailing dot (the root) is allowed
     if len(candidate) <= MAX_NAME_LENGTH and _PLAIN.fullmatch(candidate):
         return candidate
     try:

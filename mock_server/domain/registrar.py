@@ -36,6 +36,7 @@ from .timeutil import add_years
 from .workflows import Script, Step, Workflow
 from .world import DEFAULT_CONTACT, AccountSpec, World
 
+MAX_CHARGES = 1000  # the most recent charges kept per account
 REJECTED_ACTION = ("action_rejected", "The required action was declined.")
 
 
@@ -62,6 +63,15 @@ class Page:
     items: list[Registration]
     cursor: str  # "" on the last page
     per_page: int
+
+
+def secret_digest(secret: str) -> str:
+    """How exports and state files name a credential without holding it.
+
+    A scenario may list a token or key in this form instead of in the clear; the
+    registrar accepts the real credential for either.
+    """
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
 
 
 class Registrar:
@@ -176,11 +186,15 @@ class Registrar:
         """Return the account ``credential`` may act on, or raise 403."""
         with self._lock:
             if credential.token is not None:
-                allowed = self._token_accounts.get(credential.token)
+                allowed = self._token_accounts.get(credential.token) or self._token_accounts.get(
+                    secret_digest(credential.token)
+                )
                 unknown = e.error(403, e.INVALID_TOKEN, e.MSG_INVALID_TOKEN)
             else:
                 assert credential.email is not None and credential.key is not None
-                allowed = self._key_accounts.get((credential.email, credential.key))
+                allowed = self._key_accounts.get(
+                    (credential.email, credential.key)
+                ) or self._key_accounts.get((credential.email, secret_digest(credential.key)))
                 unknown = e.error(403, e.UNKNOWN_KEY, e.MSG_UNKNOWN_KEY)
             if allowed is not None:
                 if account_id not in allowed:
@@ -268,7 +282,7 @@ class Registrar:
             self._dirty.add(account.id)
             script = self.world.scripts.for_domain(WorkflowKind.REGISTRATION, name)
             workflow = self._new_workflow(WorkflowKind.REGISTRATION, account, name, script, now)
-            self._advance(account, workflow, now)
+            self._advance(account, workflow, now, new=True)
             return workflow, True
 
     def list_registrations(
@@ -317,7 +331,7 @@ class Registrar:
             workflow.changes = {"auto_renew": auto_renew}
             self._dirty.add(account.id)
             workflow.extra_context["fields_updated"] = ["auto_renew"]
-            self._advance(account, workflow, now)
+            self._advance(account, workflow, now, new=True)
             return workflow
 
     def update_domain(
@@ -478,8 +492,11 @@ class Registrar:
         account.update_workflows.pop(domain, None)
         self._owners.pop(domain, None)
 
-    def _advance(self, account: Account, workflow: Workflow, now: datetime) -> None:
-        was_completed = workflow.completed
+    def _advance(
+        self, account: Account, workflow: Workflow, now: datetime, *, new: bool = False
+    ) -> None:
+        """Move a workflow to ``now``; apply its outcome if it just ended (or was born ended)."""
+        was_completed = workflow.completed and not new
         if workflow.advance(now):
             self._dirty.add(account.id)
         if workflow.completed and not was_completed:
@@ -532,6 +549,9 @@ class Registrar:
         account.charges.append(
             Charge(registration.domain_name, kind, amount, extension.currency, years, at)
         )
+        # Per-account history is bounded: a long soak of renewals must not grow without limit.
+        if len(account.charges) > MAX_CHARGES:
+            del account.charges[: len(account.charges) - MAX_CHARGES]
 
     def domain_id(self, registration: Registration) -> str:
         """A stable 32-hex identifier for the legacy Domain resource."""

@@ -17,7 +17,7 @@ from .. import errors as e
 from ..clock import isoformat
 from ..control import Control
 from ..domain.snapshot import SnapshotError
-from ..payloads import check_content_type, parse_json_object
+from ..payloads import check_content_type, parse_json_object, read_body
 from ..scenarios import ScenarioError, parse_duration
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitab
         _check_token(request, app.control)
         try:
             result = await handler(request, app.control)
-        except (ScenarioError, SnapshotError, ValueError, TypeError) as exc:
+        except (ScenarioError, SnapshotError, ValueError, TypeError, OverflowError) as exc:
             raise e.error(400, e.GENERIC, str(exc)) from None
         except LookupError as exc:
             raise e.error(404, e.GENERIC, exc.args[0] if exc.args else "Not found") from None
@@ -58,7 +58,7 @@ def _check_token(request: Request, control: Control) -> None:
 
 
 async def _body(request: Request, *, optional: bool = False) -> dict[str, Any]:
-    raw = await request.body()
+    raw = await read_body(request.stream())
     if optional and not raw.strip():
         return {}
     check_content_type(request.headers.get("content-type"))
