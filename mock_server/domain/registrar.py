@@ -518,7 +518,10 @@ class Registrar:
                 registration.updated_at = at
                 self._charge(account, registration, at)
                 workflow.extra_context["registration"] = dataclasses.replace(registration)
-                self._reschedule(account)
+                # A new registration can only bring the account's next event forward.
+                due = self._next_event(account, registration)
+                if due is not None and (account.next_event is None or due < account.next_event):
+                    account.next_event = due
             else:
                 del account.registrations[workflow.domain_name]
                 self._index(account).remove(workflow.domain_name)
