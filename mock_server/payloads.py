@@ -337,11 +337,13 @@ def parse_search(params: Any) -> tuple[str, list[str] | None, int]:
     raw_extensions: list[str] = params.getlist("extensions")
     if raw_extensions:
         # Accept both `extensions=com,net` and `extensions=com&extensions=net`.
-        extensions = [p.strip() for raw in raw_extensions for p in raw.split(",") if p.strip()]
-        if len(extensions) > MAX_SEARCH_EXTENSIONS:
+        items = [p.strip() for raw in raw_extensions for p in raw.split(",")]
+        # The limit counts every item sent, blank ones too, as the spec's maxItems does.
+        if len(items) > MAX_SEARCH_EXTENSIONS:
             raise e.error(
                 400, e.SEARCH_TOO_MANY_EXTENSIONS, e.MSG_SEARCH_TOO_MANY_EXTENSIONS, "/extensions"
             )
+        extensions = [item for item in items if item]
     limit = bounded_int(single(params, "limit"), 20, 1, 50)
     if limit is None:
         raise e.error(400, e.SEARCH_BAD_LIMIT, e.MSG_SEARCH_BAD_LIMIT, "/limit")

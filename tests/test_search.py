@@ -141,3 +141,9 @@ def test_messages_of_the_documented_search_errors(api: httpx.Client) -> None:
     )
     bare = only_error(api.get("/domain-search", params={"q": "com"}))["message"]
     assert "extension" in str(bare)
+
+
+def test_blank_extension_items_count_toward_the_limit(api: httpx.Client) -> None:
+    response = api.get("/domain-search", params={"q": "x", "extensions": "com" + "," * 20})
+    assert response.status_code == 400
+    assert only_error(response)["code"] == 1004
