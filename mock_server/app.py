@@ -13,7 +13,7 @@ from starlette.routing import Router
 from starlette.types import Message, Receive, Scope, Send
 
 from . import envelope, scenarios
-from .clock import Clock, SystemClock, VirtualClock, isoformat
+from .clock import Clock, SystemClock, VirtualClock
 from .control import Control
 from .domain import Registrar, World
 from .endpoint import OPERATION
@@ -82,7 +82,7 @@ class MockApp(Starlette):
                 status = message["status"]
             await send(message)
 
-        arrived = isoformat(self.clock.now())
+        arrived = self.clock.now()
         started = time.perf_counter()
         try:
             await super().__call__(scope, receive, recording_send)
@@ -90,17 +90,19 @@ class MockApp(Starlette):
             account = None
             if path.startswith(_ACCOUNTS):
                 account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
-            entry = self.control.journal.record(
-                at=arrived,
-                method=scope["method"],
-                path=path,
-                query=scope.get("query_string", b"").decode("latin-1"),
-                account=account,
-                operation=scope.get(OPERATION),
-                status=status or 500,
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            journal = self.control.journal
+            journal.record(
+                arrived,
+                scope["method"],
+                path,
+                scope.get("query_string", b""),
+                account,
+                scope.get(OPERATION),
+                status or 500,
+                time.perf_counter() - started,
             )
             if access_log.isEnabledFor(logging.INFO):
+                entry = journal.latest()
                 access_log.info(
                     "%s %s account=%s status=%d %.1fms",
                     entry.method,

@@ -20,14 +20,15 @@ _KEY = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
 def credential_from_headers(headers: Mapping[str, str]) -> Credential:
     authorization = headers.get("authorization")
-    email = headers.get("x-auth-email")
-    key = headers.get("x-auth-key")
     if authorization is not None:
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not _TOKEN.fullmatch(token):
             raise _invalid_headers(e.BAD_AUTHORIZATION)
         return Credential(token=token)
+    # Looked up only without a token: each lookup scans the request's headers.
+    email = headers.get("x-auth-email")
+    key = headers.get("x-auth-key")
     if email is None or key is None:
         raise e.error(400, e.MISSING_AUTH, e.MSG_MISSING_AUTH)
     chain = []

@@ -105,8 +105,7 @@ def isoformat(instant: datetime) -> str:
 
     Cached: the same registration dates are rendered on every read of them.
     """
-    utc = instant.astimezone(UTC)
-    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
-    if utc.microsecond:
-        text += f".{utc.microsecond // 1000:03d}"
-    return text + "Z"
+    utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
+    # datetime.isoformat is C and ends "+00:00" for UTC; it truncates to milliseconds as before.
+    text = utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds")
+    return text[:-6] + "Z"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
+
+from .clock import isoformat
 
 DEFAULT_CAPACITY = 1000
 MAX_TEXT = 2048  # a path or query longer than this is cut, so entries stay small
@@ -30,9 +33,29 @@ class Entry:
         return asdict(self)
 
 
+# What record() keeps: (seq, at, method, path, query, account, operation, status, seconds).
+# Formatting waits until somebody reads the journal, which is rare next to writing it.
+Raw = tuple[int, datetime, str, str, bytes, str | None, str | None, int, float]
+
+
+def _entry(raw: Raw) -> Entry:
+    seq, at, method, path, query, account, operation, status, seconds = raw
+    return Entry(
+        seq,
+        isoformat(at),
+        method,
+        path,
+        query.decode("latin-1"),
+        account,
+        operation,
+        status,
+        round(seconds * 1000, 3),
+    )
+
+
 class Journal:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
-        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._entries: deque[Raw] = deque(maxlen=capacity)
         self._seq = 0
 
     @property
@@ -40,13 +63,29 @@ class Journal:
         assert self._entries.maxlen is not None
         return self._entries.maxlen
 
-    def record(self, **fields: Any) -> Entry:
-        for name in ("path", "query"):
-            fields[name] = fields[name][:MAX_TEXT]
+    def record(
+        self,
+        at: datetime,
+        method: str,
+        path: str,
+        query: bytes,
+        account: str | None,
+        operation: str | None,
+        status: int,
+        seconds: float,
+    ) -> None:
+        """Keep one request; it becomes an :class:`Entry` only when read.
+
+        A path or query longer than ``MAX_TEXT`` is cut, so entries stay small.
+        """
         self._seq += 1
-        entry = Entry(seq=self._seq, **fields)
-        self._entries.append(entry)
-        return entry
+        self._entries.append(
+            (self._seq, at, method, path[:MAX_TEXT], query[:MAX_TEXT], account, operation,
+             status, seconds)
+        )  # fmt: skip
+
+    def latest(self) -> Entry:
+        return _entry(self._entries[-1])
 
     def entries(
         self,
@@ -60,7 +99,7 @@ class Journal:
         """Entries oldest first; ``path`` matches as a substring, the rest exactly."""
         return [
             entry
-            for entry in self._entries
+            for entry in map(_entry, self._entries)
             if (method is None or entry.method == method.upper())
             and (path is None or path in entry.path)
             and (account is None or entry.account == account)

@@ -23,7 +23,8 @@ def sort_value(registration: Registration, sort_by: str) -> str:
         registration.created_at if sort_by == "registry_created_at" else registration.expires_at
     )
     # A fixed-width text form sorts like the instants; pending registrations have no expiry.
-    return "" if instant is None else instant.strftime("%Y%m%dT%H%M%S.%f")
+    # isoformat() in C with a fixed timespec is fixed-width for the UTC instants the model keeps.
+    return "" if instant is None else instant.isoformat(timespec="microseconds")
 
 
 class RegistrationIndex:
