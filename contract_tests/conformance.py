@@ -61,6 +61,9 @@ BUSINESS_RULE_REJECTIONS: dict[str, str] = {
     # A well-formed list can hold no checkable name at all (e.g. only subdomains);
     # the docs answer that with 400 code 1008.
     "registrar-domain-discovery-check": "no checkable name in the list",
+    # Whether q is only an extension ("com", ".app"), which the docs refuse with 1003,
+    # depends on the catalogue, which no pattern in the spec can list.
+    "registrar-domain-discovery-search": "q is a bare extension",
 }
 
 

@@ -26,6 +26,7 @@ MAX_CHECK_DOMAINS = 20
 MAX_SEARCH_EXTENSIONS = 20
 MAX_QUERY_LENGTH = 100
 MAX_CURSOR_LENGTH = 256
+BLANKS = " \t\r\n\f\v"  # what the spec's pattern for q calls blank
 
 _PHONE = re.compile(r"\+[0-9]{1,3}\.[0-9]{1,14}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -329,7 +330,7 @@ def bounded_int(raw: str | None, default: int, low: int, high: int) -> int | Non
 
 def parse_search(params: Any) -> tuple[str, list[str] | None, int]:
     query = single(params, "q")
-    if query is None or not query.strip():
+    if not query or not query.strip(BLANKS):
         raise e.error(400, e.SEARCH_Q_MISSING, e.MSG_SEARCH_Q_MISSING, "/q")
     if len(query) > MAX_QUERY_LENGTH:
         raise e.error(400, e.SEARCH_Q_TOO_LONG, e.MSG_SEARCH_Q_TOO_LONG, "/q")
