@@ -1,0 +1,8 @@
+-- POST a fixed JSON body; args: the body.
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer bench-token"
+wrk.headers["Content-Type"] = "application/json"
+
+init = function(args)
+  wrk.body = args[1]
+end

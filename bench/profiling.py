@@ -1,0 +1,96 @@
+"""Where a running server spends its time: py-spy samples, summed up for the results.
+
+Optional: py-spy comes with the ``bench`` extra (``pip install -e '.[bench]'``).
+Without it, or without permission to attach (ptrace), profiles say why they are missing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+_FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+TOP = 12
+
+
+def py_spy() -> str | None:
+    beside = Path(sys.executable).parent / "py-spy"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("py-spy")
+
+
+def sample(pid: int, seconds: float, rate: int = 400) -> dict[str, Any]:
+    """Sample process ``pid`` for ``seconds`` and summarise the stacks."""
+    tool = py_spy()
+    if tool is None:
+        return {"error": "py-spy is not installed (pip install -e '.[bench]')"}
+    with tempfile.TemporaryDirectory(prefix="registrar-bench-spy-") as folder:
+        output = Path(folder) / "stacks.txt"
+        argv = [
+            tool, "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
+            "--rate", str(rate), "--format", "raw", "--output", str(output),
+        ]  # fmt: skip
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not output.exists():
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            return {"error": f"py-spy failed: {lines[-1] if lines else done.returncode}"}
+        return summarise(output.read_text())
+
+
+def _frames(stack: str) -> list[tuple[str, str]]:
+    frames: list[tuple[str, str]] = []
+    for raw in stack.split(";"):
+        match = _FRAME.match(raw.strip())
+        if match is None:
+            frames.append((raw.strip(), "?"))
+        else:
+            frames.append((match["function"], match["file"]))
+    return frames
+
+
+def package(file: str) -> str:
+    if file.startswith("<"):
+        return "python"
+    head = file.split("/", 1)[0]
+    return head.removesuffix(".py")
+
+
+def summarise(raw: str) -> dict[str, Any]:
+    """Own time by function and by package; inclusive time of the mock's own functions."""
+    own: Counter[str] = Counter()
+    by_package: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = _frames(stack)
+        if not frames:
+            continue
+        total += count
+        function, file = frames[-1]
+        own[f"{file}:{function}"] += count
+        by_package[package(file)] += count
+        for name in {f"{f}:{fn}" for fn, f in frames if f.startswith("mock_server/")}:
+            inclusive[name] += count
+    if not total:
+        return {"error": "no samples"}
+
+    def share(counter: Counter[str]) -> list[dict[str, Any]]:
+        return [{"name": k, "share": round(v / total, 3)} for k, v in counter.most_common(TOP)]
+
+    return {
+        "samples": total,
+        "own_by_function": share(own),
+        "own_by_package": share(by_package),
+        "inclusive_mock_server": share(inclusive),
+    }

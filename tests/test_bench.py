@@ -1,0 +1,145 @@
+"""The bench imports and its smallest configuration runs. No timing is asserted here.
+
+The bench itself (``make bench``) is not part of the test suite. Without wrk on
+the machine, the HTTP part is only imported and its pieces checked offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import __main__ as cli
+from bench import asgi, http, inprocess, profiling, report, scale, scenarios, wrk
+from bench.baseline import BODY, create_baseline_app
+from mock_server import create_app
+
+MODULES = [
+    "bench",
+    "bench.__main__",
+    "bench.asgi",
+    "bench.baseline",
+    "bench.http",
+    "bench.inprocess",
+    "bench.launch",
+    "bench.machine",
+    "bench.profiling",
+    "bench.report",
+    "bench.scale",
+    "bench.scenarios",
+    "bench.startup",
+    "bench.wrk",
+]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_bench_modules_import(module: str) -> None:
+    importlib.import_module(module)
+
+
+def test_every_case_has_its_lua_script() -> None:
+    for case in (http.BASELINE, *http.CASES):
+        assert "BENCH_RESULT" in wrk.script(case.lua)
+
+
+def test_wrk_command_and_result_line() -> None:
+    argv = wrk.command(
+        "wrk", "http://127.0.0.1:1/x", Path("s.lua"), seconds=2, connections=32, threads=1,
+        args=("prefix", "50"),
+    )  # fmt: skip
+    assert argv[:4] == ["wrk", "-t1", "-c32", "-d2s"]
+    assert argv[-3:] == ["--", "prefix", "50"]
+    line = (
+        'BENCH_RESULT {"requests":1000,"duration_us":2000000,"bytes":5,"connect_errors":0,'
+        '"read_errors":0,"write_errors":0,"status_errors":1,"timeouts":0,"p50_us":1500,'
+        '"p90_us":2000,"p99_us":3000,"mean_us":1600.0,"max_us":9000}'
+    )
+    result = wrk.parse(f"Running 2s test\n{line}\n")
+    assert result.rps == 500
+    assert result.p99_ms == 3.0
+    assert result.failed == 1
+
+
+def test_the_baseline_answers_what_the_mock_answers() -> None:
+    """Same route shape, same JSON: the ratio compares the apps' work, not body sizes."""
+    path = f"{scenarios.registrar_path()}/registrations/{scenarios.GET_DOMAIN}"
+    status, mock_body = asyncio.run(asgi.call(create_app(scenarios.http_scenario()), "GET", path))
+    assert status == 200
+    assert json.loads(mock_body) == BODY
+    status, baseline_body = asyncio.run(asgi.call(create_baseline_app(), "GET", path))
+    assert status == 200
+    assert len(baseline_body) == len(mock_body)
+
+
+def test_the_http_world_registers_instantly() -> None:
+    app = create_app(scenarios.http_scenario())
+    body = json.dumps({"domain_name": "instant-bench.com"}).encode()
+    path = f"{scenarios.registrar_path('fresh')}/registrations"
+    status, answer = asyncio.run(asgi.call(app, "POST", path, body=body))
+    assert status == 201
+    assert json.loads(answer)["result"]["state"] == "succeeded"
+
+
+@pytest.mark.parametrize("driver", inprocess.DRIVERS)
+def test_inprocess_workflows_complete(driver: str) -> None:
+    rate = inprocess.measure(driver, seconds=0, warmup=3, batch=5)
+    assert rate.workflows == 5
+    assert rate.requests == 10  # one create and one poll each
+
+
+def test_scale_worker_runs_in_its_own_process(tmp_path: Path) -> None:
+    row = scale.measure_size(3, 10, 20, tmp_path, budget=0.01)
+    assert row["registrations"] == 30
+    assert row["rss_mb"] > 0
+    assert row["get"]["p50_us"] > 0
+    assert row["list"]["p50_us"] > 0
+
+
+def test_py_spy_stacks_are_summarised() -> None:
+    raw = (
+        "run (uvicorn/server.py:1);__call__ (mock_server/app.py:70);normalize "
+        "(mock_server/domain/names.py:20) 3\n"
+        "run (uvicorn/server.py:1);send (uvicorn/protocols/http/httptools_impl.py:551) 1\n"
+    )
+    found = profiling.summarise(raw)
+    assert found["samples"] == 4
+    assert found["own_by_package"][0] == {"name": "mock_server", "share": 0.75}
+    inclusive = {row["name"]: row["share"] for row in found["inclusive_mock_server"]}
+    assert inclusive["mock_server/app.py:__call__"] == 0.75
+
+
+def test_smallest_configuration_writes_results(tmp_path: Path) -> None:
+    code = cli.main(["--quick", "--no-http", "--output", str(tmp_path)])
+    assert code == 0
+    results = json.loads((tmp_path / "latest.json").read_text())
+    assert set(results["inprocess"]) == set(inprocess.DRIVERS)
+    assert [row["series"] for row in results["scale"]["sizes"]] == [
+        "reference",
+        "domains",
+        "accounts",
+    ]
+    assert results["startup"]["median_s"] > 0
+    names = [target["name"] for target in results["targets"]]
+    assert any("workflows" in name for name in names)
+    table = (tmp_path / "latest.md").read_text()
+    assert "| Target | Goal | Measured | Result |" in table
+    assert "HTTP**: skipped" in table
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_smallest_http_run(tmp_path: Path) -> None:
+    code = cli.main(
+        ["--quick", "--only", "http", "--cases", "get", "--seconds", "1", "--rounds", "1",
+         "--warmup", "0", "--profile", "none", "--no-install", "--output", str(tmp_path)]
+    )  # fmt: skip
+    assert code == 0
+    cases = json.loads((tmp_path / "latest.json").read_text())["http"]["cases"]
+    assert set(cases) == {"baseline", "get"}
+    assert cases["get"]["requests"] > 0
+    assert cases["get"]["ratio"] is not None
+    assert report.targets({"http": {"cases": cases}})[0].met is not None
