@@ -62,9 +62,7 @@ class Control:
                 # A real clock keeps real time, unless it had been moved past it.
                 if isinstance(self.clock, VirtualClock) or saved > self.clock.now():
                     _movable(self.clock).set(saved)
-            rules = [scenarios.fault_rule(r, default_id=str(r.get("id"))) for r in stored.faults]
-            for rule, data in zip(rules, stored.faults, strict=True):
-                rule.seen, rule.fired = int(data.get("seen", 0)), int(data.get("fired", 0))
+            rules = _saved_rules(stored.faults)
             self.faults.reset(rules, self.scenario.world.seed)
             self.registrar.take_dirty()
 
@@ -203,12 +201,7 @@ class Control:
             document = state.get("scenario")
             scenario = scenarios.from_document(document) if document else self.scenario
             clock = datetime.fromisoformat(state["clock"])
-            rules = [
-                scenarios.fault_rule(rule, default_id=str(rule.get("id")))
-                for rule in state["faults"]
-            ]
-            for rule, data in zip(rules, state["faults"], strict=True):
-                rule.seen, rule.fired = int(data.get("seen", 0)), int(data.get("fired", 0))
+            rules = _saved_rules(state["faults"])
         except (KeyError, TypeError, ValueError) as exc:
             raise snapshots.SnapshotError(f"malformed state export: {exc!r}") from None
         accounts = snapshots.parse(state.get("registrar"))
@@ -220,6 +213,16 @@ class Control:
                 self.clock.set(clock)
             self.faults.reset(rules, scenario.world.seed)
             self.persist(everything=True)
+
+
+def _saved_rules(saved: list[dict[str, Any]]) -> list[FaultRule]:
+    """Fault rules as exported or persisted, with their counters where they left off."""
+    rules = []
+    for data in saved:
+        rule = scenarios.fault_rule(data, default_id=str(data.get("id")))
+        rule.seen, rule.fired = int(data.get("seen", 0)), int(data.get("fired", 0))
+        rules.append(rule)
+    return rules
 
 
 def _copies(rules: tuple[FaultRule, ...]) -> list[FaultRule]:
