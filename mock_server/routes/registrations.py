@@ -30,8 +30,9 @@ async def _hold(call: Call, account: Account, workflow: Workflow) -> None:
         call.registrar.refresh(account, workflow)
 
 
-def _workflow_response(call: Call, workflow: Workflow, done_status: int) -> Response:
-    honoured = _prefers_async(call)
+def _workflow_response(
+    call: Call, workflow: Workflow, done_status: int, honoured: bool
+) -> Response:
     body = views.workflow(workflow)
     if workflow.completed and not honoured:
         return envelope.ok(body, status=done_status)
@@ -45,9 +46,10 @@ def _workflow_response(call: Call, workflow: Workflow, done_status: int) -> Resp
 async def create(call: Call) -> Response:
     request = payloads.parse_create(await call.json_object())
     workflow, _ = call.registrar.create_registration(call.account, request)
-    if not _prefers_async(call):
+    prefers_async = _prefers_async(call)
+    if not prefers_async:
         await _hold(call, call.account, workflow)
-    return _workflow_response(call, workflow, 201)
+    return _workflow_response(call, workflow, 201, prefers_async)
 
 
 @api
@@ -69,9 +71,10 @@ async def update(call: Call) -> Response:
     domain = call.domain()
     auto_renew = payloads.parse_patch(await call.json_object())
     workflow = call.registrar.update_registration(call.account, domain, auto_renew)
-    if not _prefers_async(call):
+    prefers_async = _prefers_async(call)
+    if not prefers_async:
         await _hold(call, call.account, workflow)
-    return _workflow_response(call, workflow, 200)
+    return _workflow_response(call, workflow, 200, prefers_async)
 
 
 @api
