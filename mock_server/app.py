@@ -13,7 +13,7 @@ from starlette.routing import Router
 from starlette.types import Message, Receive, Scope, Send
 
 from . import envelope, scenarios
-from .clock import Clock, SystemClock, VirtualClock
+from .clock import Clock, VirtualClock
 from .control import Control
 from .domain import Registrar, World
 from .endpoint import OPERATION
@@ -118,7 +118,6 @@ def create_app(
     scenario: Scenario | World | str | Path | dict[str, Any] | None = None,
     *,
     clock: Clock | None = None,
-    virtual_time: bool = True,
     state_file: str | Path | None = None,
     control_token: str | None = None,
 ) -> MockApp:
@@ -149,7 +148,7 @@ def create_app(
             resolved = saved
         resolved = resolved or scenarios.default_scenario()
         if clock is None:
-            clock = VirtualClock(resolved.world.start) if virtual_time else SystemClock()
+            clock = VirtualClock(resolved.world.start)
         app = MockApp(resolved, clock, store=store, control_token=control_token)
         if stored is not None:
             app.control.resume(stored)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
@@ -501,10 +501,6 @@ def default_scenario() -> Scenario:
     return load("default")
 
 
-def with_world(scenario: Scenario, **changes: Any) -> Scenario:
-    return replace(scenario, world=replace(scenario.world, **changes))
-
-
 __all__ = [
     "Scenario",
     "ScenarioError",
@@ -515,5 +511,4 @@ __all__ = [
     "load",
     "parse_duration",
     "redacted",
-    "with_world",
 ]

@@ -2,7 +2,7 @@
 
 from .models import Account, Registration, RegistrationStatus, WorkflowKind, WorkflowState
 from .registrar import Credential, Page, Registrar, RegistrationRequest
-from .world import World, default_world
+from .world import World
 
 __all__ = [
     "Account",
@@ -15,5 +15,4 @@ __all__ = [
     "WorkflowKind",
     "WorkflowState",
     "World",
-    "default_world",
 ]

@@ -191,11 +191,6 @@ def parse(data: Any) -> list[Account]:
         raise SnapshotError(f"malformed state: {exc!r}") from None
 
 
-def restore(registrar: Registrar, data: Any) -> None:
-    """Replace the registrar's accounts with a snapshot's (the world stays as loaded)."""
-    registrar.replace_accounts(parse(data))
-
-
 def load_account(item: dict[str, Any]) -> Account:
     account = Account(
         item["id"],

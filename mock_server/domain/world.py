@@ -1,7 +1,7 @@
 """A world: everything a scenario decides. The registrar starts from one.
 
-The server core ships one built-in world (:func:`default_world`). Scenario files
-build the same objects, so nothing in the model knows where its world came from.
+Scenario files build these objects (so does code, in tests); nothing in the model
+knows where its world came from. The built-in catalogue and registry live here.
 """
 
 from __future__ import annotations
@@ -128,7 +128,3 @@ def default_registry() -> RegistryView:
             "premium.app": PremiumDomain("premium.app", Decimal("1200.00"), Decimal("60.00")),
         },
     )
-
-
-def default_world() -> World:
-    return World(registry=default_registry())
