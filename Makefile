@@ -7,13 +7,15 @@ PORT ?= 8787
 SCENARIO ?= default
 BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS ?=
+# The registrar_mock package as the wheel lays it out, for tools that read files.
+VIEW := $(VENV)/namespace
 
 .PHONY: install serve test contract soak lint typecheck clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,7 +31,7 @@ contract: $(STAMP)
 	REGISTRAR_MOCK_DEEP=1 $(BIN)/python -m pytest tests/contract -q -p xdist -n 2
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
 # Throughput (wrk), in-process workflows, scale and start-up: bench/results/latest.{json,md}.
@@ -42,12 +44,16 @@ SOAK_SECONDS ?= 120
 soak: $(STAMP)
 	REGISTRAR_MOCK_SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest tests/soak/soak_registrar.py -q -s
 
+# ruff, then the architecture: import-linter's contracts in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/namespace_view.py $(VIEW) >/dev/null
+	PYTHONPATH=$(VIEW) $(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	$(BIN)/python tools/namespace_view.py $(VIEW) >/dev/null
+	MYPYPATH=$(VIEW) $(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

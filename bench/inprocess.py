@@ -6,7 +6,7 @@ repeat until ``succeeded``. The bench world keeps the default one-second script
 and sets ``sync_wait: 0``, so every workflow is exactly one POST and one poll.
 Each domain is fresh and accounts hold at most 90, far from the 100 limit.
 
-Three drivers: raw ``httpx.AsyncClient`` on ``mock_server.testing.ASGITransport``,
+Three drivers: raw ``httpx.AsyncClient`` on ``registrar_mock.testing.ASGITransport``,
 the reference ``AsyncRegistrarClient`` on the same transport (``register()``
 with the clock wired to ``sleep``/``monotonic``), and the synchronous
 ``RegistrarClient`` on ``SyncASGITransport`` (a helper thread runs the app).
@@ -26,9 +26,9 @@ from typing import Any
 
 import httpx
 
-from client import AsyncRegistrarClient, RegistrarClient
-from mock_server import MockApp, VirtualClock, create_app
-from mock_server.testing import ASGITransport, SyncASGITransport
+from registrar_mock import MockApp, VirtualClock, create_app
+from registrar_mock.client import AsyncRegistrarClient, RegistrarClient
+from registrar_mock.testing import ASGITransport, SyncASGITransport
 
 from .scenarios import TOKEN, workflow_scenario
 

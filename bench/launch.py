@@ -26,10 +26,10 @@ def build_app(kind: str, scenario: str | None) -> Any:
         from .baseline import create_baseline_app
 
         return create_baseline_app()
-    from mock_server import SystemClock, create_app
-    from mock_server import scenarios as loader
+    from registrar_mock import SystemClock, create_app
+    from registrar_mock import scenarios as loader
 
-    world = loader.load(scenario) if scenario else loader.default_scenario()
+    world = loader.resolve(scenario)
     return create_app(world, clock=SystemClock())
 
 

@@ -80,7 +80,7 @@ def summarise(raw: str) -> dict[str, Any]:
         function, file = frames[-1]
         own[f"{file}:{function}"] += count
         by_package[package(file)] += count
-        for name in {f"{f}:{fn}" for fn, f in frames if f.startswith("mock_server/")}:
+        for name in {f"{f}:{fn}" for fn, f in frames if f.startswith("registrar_mock/")}:
             inclusive[name] += count
     if not total:
         return {"error": "no samples"}

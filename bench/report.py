@@ -168,7 +168,7 @@ def http_profile_text(profile: dict[str, Any] | None) -> str:
     )
     return (
         f"py-spy, own time by package: {packages}. Top functions: {functions}. "
-        f"Inclusive, in mock_server: {ours}."
+        f"Inclusive, in registrar_mock: {ours}."
     )
 
 

@@ -73,15 +73,15 @@ def worker(
     accounts: int, per_account: int, samples: int, budget: float, scenario: Path, trace: bool
 ) -> dict[str, Any]:
     """Runs in its own process: load, measure memory, time requests. Returns the numbers."""
-    from mock_server import create_app
-    from mock_server import scenarios as loader
+    from registrar_mock import create_app
+    from registrar_mock import scenarios as loader
 
     if trace:
         tracemalloc.start(8)
     gc.collect()
     before = machine.rss_mb()
     started = time.perf_counter()
-    app = create_app(loader.load(scenario))
+    app = create_app(loader.resolve(scenario))
     load_seconds = time.perf_counter() - started
     gc.collect()
     after = machine.rss_mb()

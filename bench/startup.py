@@ -17,12 +17,12 @@ TARGET_SECONDS = 1.5
 
 
 def command() -> list[str]:
-    """The installed ``registrar-mock`` script beside this interpreter, else ``-m mock_server``."""
+    """The ``registrar-mock`` script beside this interpreter, else ``-m registrar_mock``."""
     beside = Path(sys.executable).parent / "registrar-mock"
     if beside.exists():
         return [str(beside)]
     found = shutil.which("registrar-mock")
-    return [found] if found else [sys.executable, "-m", "mock_server"]
+    return [found] if found else [sys.executable, "-m", "registrar_mock"]
 
 
 def once(scenario: str = "default") -> float:
@@ -61,7 +61,7 @@ def run(runs: int, say: Callable[[str], None]) -> dict[str, Any]:
 
 def import_profile(top: int = 10) -> list[dict[str, Any]]:
     """Where start-up goes before serving: the slowest imports (``python -X importtime``)."""
-    code = "import mock_server.cli, mock_server.app, uvicorn"
+    code = "import registrar_mock.cli, registrar_mock.app, uvicorn"
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
         cwd=ROOT,

@@ -13,12 +13,12 @@
 Errors are in :mod:`client.errors`, results in :mod:`client.models`.
 """
 
-from ._async import AsyncRegistrarClient
-from ._base import DEFAULT_BASE_URL
-from ._polling import PollPolicy
-from ._retry import RetryPolicy
-from ._sync import RegistrarClient
-from .errors import (
+from registrar_mock.client._async import AsyncRegistrarClient
+from registrar_mock.client._base import DEFAULT_BASE_URL
+from registrar_mock.client._polling import PollPolicy
+from registrar_mock.client._retry import RetryPolicy
+from registrar_mock.client._sync import RegistrarClient
+from registrar_mock.client.errors import (
     ActionRequiredError,
     APIError,
     AuthenticationError,
@@ -35,12 +35,11 @@ from .errors import (
     WorkflowFailedError,
     WorkflowTimeoutError,
 )
-from .models import (
+from registrar_mock.client.legacy import LegacyContact, LegacyDomain
+from registrar_mock.client.models import (
     Contact,
     Direction,
     DomainAvailability,
-    LegacyContact,
-    LegacyDomain,
     Page,
     Pricing,
     PrivacyMode,

@@ -11,14 +11,14 @@ from typing import Self, TypeVar
 import anyio
 import httpx
 
-from ._base import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient, Registrant
-from ._flow import Emit, Flow, Received, Send, Step, Stream
-from ._polling import OnBlocked, PollPolicy
-from ._retry import RetryPolicy
-from .models import (
+from registrar_mock.client._base import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient, Registrant
+from registrar_mock.client._flow import Emit, Flow, Received, Send, Step, Stream
+from registrar_mock.client._polling import OnBlocked, PollPolicy
+from registrar_mock.client._retry import RetryPolicy
+from registrar_mock.client.legacy import LegacyDomain
+from registrar_mock.client.models import (
     Direction,
     DomainAvailability,
-    LegacyDomain,
     Page,
     PrivacyMode,
     Registration,

@@ -13,18 +13,18 @@ from urllib.parse import quote
 
 import httpx
 
-from ._envelope import Envelope
-from ._flow import Flow, Stream
-from ._paging import fetch_page, walk_pages
-from ._polling import OnBlocked, PollPolicy, check_timeout, wait_for
-from ._registering import create_registration
-from ._retry import RetryPolicy, send_safely
-from .errors import ResponseFormatError
-from .models import (
+from registrar_mock.client._envelope import Envelope
+from registrar_mock.client._flow import Flow, Stream
+from registrar_mock.client._paging import fetch_page, walk_pages
+from registrar_mock.client._polling import OnBlocked, PollPolicy, check_timeout, wait_for
+from registrar_mock.client._registering import create_registration
+from registrar_mock.client._retry import RetryPolicy, send_safely
+from registrar_mock.client.errors import ResponseFormatError
+from registrar_mock.client.legacy import LegacyDomain
+from registrar_mock.client.models import (
     Contact,
     Direction,
     DomainAvailability,
-    LegacyDomain,
     Page,
     PrivacyMode,
     Registration,

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from . import errors as e
-from .models import error_details
+from registrar_mock.client import errors as e
+from registrar_mock.client.models import error_details
 
 logger = logging.getLogger("client")
 

@@ -7,11 +7,11 @@ from typing import TypeVar
 
 import httpx
 
-from . import errors as e
-from ._envelope import Envelope
-from ._flow import Emit, Flow, Stream
-from ._retry import RetryPolicy, send_safely
-from .models import Page
+from registrar_mock.client import errors as e
+from registrar_mock.client._envelope import Envelope
+from registrar_mock.client._flow import Emit, Flow, Stream
+from registrar_mock.client._retry import RetryPolicy, send_safely
+from registrar_mock.client.models import Page
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Self, TypeVar
 
-from .errors import ResponseFormatError
+from registrar_mock.client.errors import ResponseFormatError
 
 
 class OpenStrEnum(StrEnum):

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from . import errors as e
-from ._flow import Flow, sleep
-from ._retry import RetryPolicy, send_safely
-from .models import WorkflowState, WorkflowStatus
+from registrar_mock.client import errors as e
+from registrar_mock.client._flow import Flow, sleep
+from registrar_mock.client._retry import RetryPolicy, send_safely
+from registrar_mock.client.models import WorkflowState, WorkflowStatus
 
 logger = logging.getLogger("client")
 

@@ -13,11 +13,11 @@ import logging
 
 import httpx
 
-from . import errors as e
-from ._envelope import error_for, read, retry_after
-from ._flow import Flow, send, sleep
-from ._retry import TRANSIENT, RetryPolicy, send_safely, transport_error
-from .models import WorkflowStatus
+from registrar_mock.client import errors as e
+from registrar_mock.client._envelope import error_for, read, retry_after
+from registrar_mock.client._flow import Flow, send, sleep
+from registrar_mock.client._retry import TRANSIENT, RetryPolicy, send_safely, transport_error
+from registrar_mock.client.models import WorkflowStatus
 
 logger = logging.getLogger("client")
 

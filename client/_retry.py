@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from . import errors as e
-from ._envelope import Envelope, read, retry_after
-from ._flow import Flow, send, sleep
+from registrar_mock.client import errors as e
+from registrar_mock.client._envelope import Envelope, read, retry_after
+from registrar_mock.client._flow import Flow, send, sleep
 
 logger = logging.getLogger("client")
 

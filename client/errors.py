@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import WorkflowStatus
+    from registrar_mock.client.models import WorkflowStatus
 
 __all__ = [
     "APIError",

@@ -16,17 +16,25 @@ nothing on the server.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeAlias
 
-import schemathesis
-from requests.structures import CaseInsensitiveDict
-from schemathesis.core.failures import Failure, Severity
+from registrar_mock.contract_tests.rules import (
+    availability_problems,
+    envelope_problems,
+    error_code_problems,
+    item_key,
+    page_problems,
+    workflow_problems,
+)
+from registrar_mock.extras import requires
+
+with requires("contract", "the contract kit"):
+    import schemathesis
+    from requests.structures import CaseInsensitiveDict
+    from schemathesis.core.failures import Failure, Severity
 
 AnyCase: TypeAlias = "schemathesis.Case[Any]"
-TERMINAL_STATES = frozenset({"succeeded", "failed"})
-# Cloudflare's own codes start at 1000; anything lower is not a Cloudflare error code.
-MIN_ERROR_CODE = 1000
 # The one document that is not an API answer and so not in the envelope.
 SPEC_PATH = "/openapi.json"
 
@@ -91,120 +99,6 @@ def _is_api_call(case: AnyCase) -> bool:
 def _result(response: schemathesis.Response) -> Any:
     body = _body(response)
     return body.get("result") if isinstance(body, dict) else None
-
-
-# --- rules on decoded bodies ------------------------------------------------------
-
-
-def envelope_problems(body: Any, status: int) -> list[str]:
-    """The v4 envelope: success, errors, messages, result; success true exactly on 2xx."""
-    if not isinstance(body, dict):
-        return [f"the body is not a JSON object: {body!r:.200}"]
-    problems = []
-    for key in ("success", "errors", "messages", "result"):
-        if key not in body:
-            problems.append(f"`{key}` is missing")
-    success = body.get("success")
-    if "success" in body and not isinstance(success, bool):
-        problems.append(f"`success` is not a boolean: {success!r}")
-    for key in ("errors", "messages"):
-        if key in body and not isinstance(body[key], list):
-            problems.append(f"`{key}` is not an array")
-    ok = 200 <= status < 300
-    if isinstance(success, bool) and success is not ok:
-        problems.append(f"`success` is {str(success).lower()} on HTTP {status}")
-    if success is True and body.get("errors"):
-        problems.append("a successful answer carries `errors`")
-    if success is False and not body.get("errors"):
-        problems.append("a failed answer has no `errors`")
-    if success is False and body.get("result") is not None:
-        problems.append(f"`result` is not null on failure: {body.get('result')!r:.200}")
-    if success is True and isinstance(body.get("result"), list) and "result_info" not in body:
-        problems.append("a list result comes without `result_info`")
-    return problems
-
-
-def error_code_problems(body: Any) -> list[str]:
-    """Every error and message code is an integer of at least 1000, error chains included."""
-    if not isinstance(body, dict):
-        return []
-    problems = []
-    for where, item in _info_items(body):
-        code = item.get("code") if isinstance(item, dict) else None
-        if isinstance(code, bool) or not isinstance(code, int) or code < MIN_ERROR_CODE:
-            problems.append(f"{where}: code {code!r} is not an integer >= {MIN_ERROR_CODE}")
-    return problems
-
-
-def _info_items(body: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    for key in ("errors", "messages"):
-        items = body.get(key)
-        for index, item in enumerate(items if isinstance(items, list) else ()):
-            yield f"{key}[{index}]", item
-            chain = item.get("error_chain") if isinstance(item, dict) else None
-            for inner, link in enumerate(chain if isinstance(chain, list) else ()):
-                yield f"{key}[{index}].error_chain[{inner}]", link
-
-
-def workflow_problems(result: Any) -> list[str]:
-    """``completed`` is true exactly when ``state`` is terminal; a failed workflow says why."""
-    if not isinstance(result, dict) or "state" not in result or "completed" not in result:
-        return []
-    state, completed = result["state"], result["completed"]
-    problems = []
-    if completed is not (state in TERMINAL_STATES):
-        problems.append(f"`completed` is {completed!r} with `state: {state}`")
-    if state == "failed" and not isinstance(result.get("error"), dict):
-        problems.append("a failed workflow has no `error`")
-    return problems
-
-
-def availability_problems(result: Any) -> list[str]:
-    """``pricing`` appears exactly when ``registrable`` is true; ``reason`` only when false."""
-    domains = result.get("domains") if isinstance(result, dict) else None
-    problems = []
-    for index, item in enumerate(domains if isinstance(domains, list) else ()):
-        if not isinstance(item, dict):
-            continue
-        registrable = item.get("registrable")
-        name = item.get("name", f"domains[{index}]")
-        if ("pricing" in item) is not (registrable is True):
-            problems.append(
-                f"{name}: `pricing` present={'pricing' in item}, registrable={registrable}"
-            )
-        if registrable is True and "reason" in item:
-            problems.append(f"{name}: a registrable domain carries `reason`")
-    return problems
-
-
-def item_key(item: Any) -> str | None:
-    """What identifies an item of a list: a registration's or a legacy domain's name."""
-    if not isinstance(item, dict):
-        return None
-    for key in ("domain_name", "id", "name"):
-        value = item.get(key)
-        if isinstance(value, str):
-            return value
-    return None
-
-
-def page_problems(body: Any) -> list[str]:
-    """A page lists each item once, and ``result_info.count`` says how many it lists."""
-    if not isinstance(body, dict) or not isinstance(body.get("result"), list):
-        return []
-    keys = [item_key(item) for item in body["result"]]
-    seen: set[str] = set()
-    problems = []
-    for key in keys:
-        if key is not None and key in seen:
-            problems.append(f"{key} appears twice on one page")
-        if key is not None:
-            seen.add(key)
-    info = body.get("result_info")
-    count = info.get("count") if isinstance(info, dict) else None
-    if isinstance(count, int) and count != len(keys):
-        problems.append(f"result_info.count is {count} but the page lists {len(keys)}")
-    return problems
 
 
 # --- the registered checks --------------------------------------------------------

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import defaults
+from registrar_mock.contract_tests import defaults
 
 if TYPE_CHECKING:
-    from . import conformance
+    from registrar_mock.contract_tests import conformance
 
 EXAMPLES = """\
 examples:
@@ -76,7 +76,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> conformance.Settings:
-    from . import conformance
+    from registrar_mock.contract_tests import conformance
 
     if args.email is not None or args.key is not None:
         if args.email is None or args.key is None:
@@ -96,7 +96,9 @@ def settings_from(args: argparse.Namespace) -> conformance.Settings:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from . import conformance  # schemathesis loads only when the suite runs
+    from registrar_mock.contract_tests import (
+        conformance,  # schemathesis loads only when the suite runs
+    )
 
     out = out or sys.stdout
     try:

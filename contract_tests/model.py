@@ -58,8 +58,7 @@ class RegistrarModel:
         self.now += seconds
         for item in self.held.values():
             if item.update_started is not None and self._update_done(item):
-                assert item.pending_auto_renew is not None
-                item.auto_renew = item.pending_auto_renew
+                item.auto_renew = bool(item.pending_auto_renew)
                 item.update_started = item.pending_auto_renew = None
 
     def registered(self, name: str) -> bool:

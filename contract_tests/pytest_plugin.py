@@ -18,72 +18,29 @@ to check the answers too.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
-from .validating import (
-    AsyncValidatingTransport,
-    Spec,
-    SpecViolation,
-    ValidatingTransport,
-    Violation,
-)
-
-
-class TransportFactory:
-    """Wraps transports for one test and collects what they saw."""
-
-    def __init__(self, spec: Spec) -> None:
-        self.spec = spec
-        self.transports: list[ValidatingTransport | AsyncValidatingTransport] = []
-
-    def __call__(
-        self, inner: httpx.BaseTransport, *, strict: bool = False, responses: bool = False
-    ) -> ValidatingTransport:
-        transport = ValidatingTransport(inner, spec=self.spec, strict=strict, responses=responses)
-        self.transports.append(transport)
-        return transport
-
-    def wrap_async(
-        self, inner: httpx.AsyncBaseTransport, *, strict: bool = False, responses: bool = False
-    ) -> AsyncValidatingTransport:
-        transport = AsyncValidatingTransport(
-            inner, spec=self.spec, strict=strict, responses=responses
-        )
-        self.transports.append(transport)
-        return transport
-
-    @property
-    def violations(self) -> list[Violation]:
-        return [v for transport in self.transports for v in transport.violations]
-
-    @property
-    def requests(self) -> list[httpx.Request]:
-        return [r for transport in self.transports for r in transport.requests]
-
-    def operations_seen(self) -> set[str]:
-        return {op for transport in self.transports for op in transport.operations_seen()}
-
-    def assert_conforms(self) -> None:
-        violations = self.violations
-        if violations:
-            raise SpecViolation("\n".join(map(str, violations)))
-
-    def forget(self) -> None:
-        """Drop recorded violations (after a test has asserted that they were expected)."""
-        for transport in self.transports:
-            transport.violations.clear()
+# The validators load only when a test asks for a fixture: installing registrar-mock
+# without the contract extra must leave an unrelated test run untouched.
+if TYPE_CHECKING:
+    from registrar_mock.contract_tests.transport import TransportFactory
+    from registrar_mock.contract_tests.validating import Spec
 
 
 @pytest.fixture(scope="session")
 def registrar_spec() -> Spec:
     """The spec traffic is validated against; override this fixture to use another document."""
+    from registrar_mock.contract_tests.validating import Spec
+
     return Spec()
 
 
 @pytest.fixture
 def validating_transport(registrar_spec: Spec) -> Iterator[TransportFactory]:
+    from registrar_mock.contract_tests.transport import TransportFactory
+
     factory = TransportFactory(registrar_spec)
     yield factory
     factory.assert_conforms()

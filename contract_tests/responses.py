@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from hypothesis import strategies as st
+from registrar_mock.extras import requires
 
-from .validating import Spec
+with requires("contract", "the contract kit"):
+    from hypothesis import strategies as st
+
+from registrar_mock.contract_tests.validating import Spec
 
 JSON = Any
 EXTRA_KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=3, max_size=12).map(

@@ -12,9 +12,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemathesis import Case, CheckFunction, Response
-from schemathesis.generation.stateful.state_machine import APIStateMachine, StepInput, StepOutput
-from schemathesis.specs.openapi.schemas import OpenApiSchema
+from registrar_mock.extras import requires
+
+with requires("contract", "the contract kit"):
+    from schemathesis import Case, CheckFunction, Response
+    from schemathesis.generation.stateful.state_machine import (
+        APIStateMachine,
+        StepInput,
+        StepOutput,
+    )
+    from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,32 +1,33 @@
-"""A validating httpx transport: every request a client sends is checked against the spec.
+"""Checking requests (and answers) against the Registrar spec.
 
-``ValidatingTransport(inner)`` (and ``AsyncValidatingTransport``) wraps another
-transport. Before passing a request on, it finds the operation it is for and checks
-its path parameters, query string, headers (credentials included) and JSON body
-against the spec; with ``responses=True`` it also checks that the answer's status is
-documented and its body fits that status's schema. Problems are kept in
-``violations``; with ``strict=True`` the first one is raised as :class:`SpecViolation`
-instead, so the client under test fails at the request that broke the contract.
+:class:`Spec` indexes the spec's operations by method and path; :class:`RequestValidator`
+checks one request's path parameters, query string, headers (credentials included)
+and JSON body, and optionally that the answer's status is documented and its body
+fits that status's schema. The transports in ``transport`` run every request of a
+client through it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30WriteValidator,
-    oas30_format_checker,
-)
 
-from mock_server import spec as project_spec
+from registrar_mock import spec as project_spec
+from registrar_mock.extras import requires
+
+with requires("contract", "the validating transport"):
+    from openapi_schema_validator import (
+        OAS30ReadValidator,
+        OAS30WriteValidator,
+        oas30_format_checker,
+    )
 
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 # What the API's servers put before every path; links and clients may use either host.
@@ -287,83 +288,3 @@ class RequestValidator:
         schema = content["application/json"].get("schema", {})
         errors = _errors(schema, body, reading=True)
         return [Violation(method, url, "response", error) for error in errors]
-
-
-@dataclass
-class _Recorder:
-    validator: RequestValidator
-    strict: bool
-    responses: bool
-    violations: list[Violation] = field(default_factory=list)
-    requests: list[httpx.Request] = field(default_factory=list)
-
-    def before(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-        self._add(self.validator.check(request))
-
-    def after(self, request: httpx.Request, response: httpx.Response) -> None:
-        if self.responses:
-            self._add(self.validator.check_response(request, response))
-
-    def _add(self, found: Iterable[Violation]) -> None:
-        found = list(found)
-        self.violations += found
-        if found and self.strict:
-            raise SpecViolation("\n".join(map(str, found)))
-
-    def operations_seen(self) -> set[str]:
-        seen = set()
-        for request in self.requests:
-            path = self.validator.api_path(request.url.raw_path.decode("ascii").split("?", 1)[0])
-            operation, _, _ = self.validator.spec.find(request.method, path)
-            if operation is not None:
-                seen.add(operation.operation_id)
-        return seen
-
-
-class ValidatingTransport(httpx.BaseTransport, _Recorder):
-    def __init__(
-        self,
-        inner: httpx.BaseTransport,
-        *,
-        spec: Spec | None = None,
-        strict: bool = False,
-        responses: bool = False,
-    ) -> None:
-        _Recorder.__init__(self, RequestValidator(spec), strict, responses)
-        self.inner = inner
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.before(request)
-        response = self.inner.handle_request(request)
-        if self.responses:
-            response.read()
-            self.after(request, response)
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncValidatingTransport(httpx.AsyncBaseTransport, _Recorder):
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport,
-        *,
-        spec: Spec | None = None,
-        strict: bool = False,
-        responses: bool = False,
-    ) -> None:
-        _Recorder.__init__(self, RequestValidator(spec), strict, responses)
-        self.inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.before(request)
-        response = await self.inner.handle_async_request(request)
-        if self.responses:
-            await response.aread()
-            self.after(request, response)
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()

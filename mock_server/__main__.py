@@ -1,5 +1,7 @@
+"""``python -m registrar_mock``: the same as the ``registrar-mock`` command."""
+
 import sys
 
-from .cli import main
+from registrar_mock.cli import main
 
 sys.exit(main())

@@ -5,22 +5,25 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.routing import Router
+from starlette.routing import Mount, Router
 from starlette.types import Message, Receive, Scope, Send
 
-from . import envelope, scenarios
-from .clock import Clock, VirtualClock
-from .control import Control
-from .domain import Registrar, World
-from .endpoint import OPERATION
-from .errors import ApiError
-from .persistence import StateFile, StateFileError
-from .routes import API_ROOT, CONTROL_ROOT, api_routes
-from .scenarios import Scenario
+from registrar_mock import scenarios
+from registrar_mock.clock import Clock, VirtualClock
+from registrar_mock.control import Control
+from registrar_mock.control.api import CONTROL_ROOT
+from registrar_mock.control.api import routes as control_routes
+from registrar_mock.errors import ApiError
+from registrar_mock.http import envelope
+from registrar_mock.http.edge import Edge
+from registrar_mock.http.endpoint import OPERATION
+from registrar_mock.http.routes import API_ROOT, api_routes
+from registrar_mock.model import Registrar, World
+from registrar_mock.scenarios import Scenario, ScenarioSource
+from registrar_mock.store import StateFile, StateFileError
 
 _ACCOUNTS = f"{API_ROOT}/accounts/"
 # One line per API request: method, path, account, status, ms. Never headers or bodies.
@@ -42,7 +45,7 @@ class MockApp(Starlette):
         control_token: str | None = None,
     ) -> None:
         super().__init__(
-            routes=api_routes(),
+            routes=[*api_routes(), Mount(CONTROL_ROOT, routes=control_routes())],
             exception_handlers={
                 ApiError: envelope.api_error_handler,
                 HTTPException: envelope.http_error_handler,
@@ -58,6 +61,7 @@ class MockApp(Starlette):
         self.clock = clock
         self.registrar = Registrar(scenario.world, clock)
         self.control = Control(scenario, clock, self.registrar, store, control_token)
+        self.edge: Edge = self.control
 
     @property
     def world(self) -> World:
@@ -115,7 +119,7 @@ class MockApp(Starlette):
 
 
 def create_app(
-    scenario: Scenario | World | str | Path | dict[str, Any] | None = None,
+    scenario: ScenarioSource = None,
     *,
     clock: Clock | None = None,
     state_file: str | Path | None = None,
@@ -135,7 +139,7 @@ def create_app(
     """
     store = StateFile.open(state_file) if state_file is not None else None
     try:
-        resolved = _resolve(scenario)
+        resolved = scenarios.resolve(scenario) if scenario is not None else None
         stored = store.load() if store is not None else None
         if stored is not None and stored.scenario is not None:
             saved = scenarios.from_document(stored.scenario, source=f"{state_file} (saved)")
@@ -146,7 +150,7 @@ def create_app(
                     "--state-file"
                 )
             resolved = saved
-        resolved = resolved or scenarios.default_scenario()
+        resolved = resolved or scenarios.resolve()
         if clock is None:
             clock = VirtualClock(resolved.world.start)
         app = MockApp(resolved, clock, store=store, control_token=control_token)
@@ -159,13 +163,3 @@ def create_app(
             store.close()
         raise
     return app
-
-
-def _resolve(scenario: Scenario | World | str | Path | dict[str, Any] | None) -> Scenario | None:
-    if scenario is None or isinstance(scenario, Scenario):
-        return scenario
-    if isinstance(scenario, World):
-        return Scenario(scenario)
-    if isinstance(scenario, dict):
-        return scenarios.from_document(scenario)
-    return scenarios.load(scenario)

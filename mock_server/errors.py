@@ -1,18 +1,36 @@
-"""Every error the mock can answer with, and its Cloudflare code, in one place.
+"""The error catalogue: every refusal the mock can answer with, defined once.
 
-The model raises :class:`ApiError` (or a subclass); ``envelope.py`` turns it into
-the v4 error envelope. Keeping the strings here makes them easy to compare with
-the real service, and keeps the model free of HTTP: ``status`` is only a hint
-the HTTP layer uses.
+Each entry is a :class:`Problem`: an HTTP status, a Cloudflare error code and a
+message template. Code raises one by calling it, ``raise DOMAIN_NOT_FOUND()`` or
+``raise YEARS_RANGE(at="/years", low=1, high=10, extension="com")``, and gets a
+typed exception; the HTTP layer turns any :class:`ApiError` into the v4 error
+envelope in one place. Keeping every string here makes them easy to compare with
+the real service, and keeps the model free of HTTP: the model names problems,
+it never builds responses.
+
+The exception classes also derive from the matching built-in, so Python callers
+of the control plane can catch ``ValueError`` or ``LookupError`` as usual::
+
+    ApiError
+     ├── InvalidRequest (ValueError)   400, 413, 415, 431
+     ├── Unauthorised (PermissionError) 401, 403
+     ├── NotFound (LookupError)        404
+     ├── Conflict                      409
+     └── Unavailable                   5xx
+
+This module imports only the standard library.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorItem:
+    """One entry of an envelope's ``errors`` list."""
+
     code: int
     message: str
     pointer: str | None = None
@@ -27,107 +45,207 @@ class ErrorItem:
         return body
 
 
-@dataclass
 class ApiError(Exception):
+    """A refusal: its status, its error items, and any headers and messages to send."""
+
+    def __init__(
+        self,
+        status: int,
+        items: list[ErrorItem],
+        headers: dict[str, str] | None = None,
+        messages: list[dict[str, object]] | None = None,
+    ) -> None:
+        super().__init__("; ".join(f"{item.code}: {item.message}" for item in items))
+        self.status = status
+        self.items = items
+        self.headers: dict[str, str] = dict(headers or {})
+        self.messages: list[dict[str, object]] = list(messages or [])
+
+    @property
+    def code(self) -> int:
+        return self.items[0].code
+
+    @property
+    def message(self) -> str:
+        return self.items[0].message
+
+
+class InvalidRequest(ApiError, ValueError):
+    pass
+
+
+class Unauthorised(ApiError, PermissionError):
+    pass
+
+
+class NotFound(ApiError, LookupError):
+    pass
+
+
+class Conflict(ApiError):
+    pass
+
+
+class Unavailable(ApiError):
+    pass
+
+
+def _kind(status: int) -> type[ApiError]:
+    if status in (401, 403):
+        return Unauthorised
+    if status == 404:
+        return NotFound
+    if status == 409:
+        return Conflict
+    if status >= 500:
+        return Unavailable
+    return InvalidRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One kind of refusal. Call it to get the exception to raise."""
+
     status: int
-    items: list[ErrorItem]
-    headers: dict[str, str] = field(default_factory=dict)
-    messages: list[dict[str, object]] = field(default_factory=list)
+    code: int
+    template: str
+    headers: tuple[tuple[str, str], ...] = field(default=())
 
-    def __str__(self) -> str:
-        return "; ".join(f"{item.code}: {item.message}" for item in self.items)
+    def item(self, *, at: str | None = None, **fields: Any) -> ErrorItem:
+        return ErrorItem(self.code, self.template.format(**fields) if fields else self.template, at)
+
+    def __call__(
+        self, *, at: str | None = None, chain: tuple[ErrorItem, ...] = (), **fields: Any
+    ) -> ApiError:
+        item = self.item(at=at, **fields)
+        if chain:
+            item = ErrorItem(item.code, item.message, item.pointer, chain)
+        return _kind(self.status)(self.status, [item], dict(self.headers))
 
 
-def error(status: int, code: int, message: str, pointer: str | None = None) -> ApiError:
-    return ApiError(status, [ErrorItem(code, message, pointer)])
+def problem(status: int, code: int, template: str, **headers: str) -> Problem:
+    return Problem(status, code, template, tuple(headers.items()))
 
 
-# Cloudflare's generic registrar code: most validation and lookup errors use it.
+# Cloudflare's generic code: most of the Registrar's validation and lookup errors use it.
 GENERIC = 10000
 
 # --- routing -------------------------------------------------------------------
-NO_ROUTE = 7003
-MSG_NO_ROUTE = "No route for the URI"
-MSG_BAD_ACCOUNT_ID = "Could not route to the account: the account identifier is invalid"
+NO_ROUTE = problem(404, 7003, "No route for the URI")
+METHOD_NOT_ALLOWED = problem(405, 7003, "No route for the URI")
+BAD_ACCOUNT_ID = problem(
+    404, 7003, "Could not route to the account: the account identifier is invalid"
+)
 
-# --- authentication -----------------------------------------------------------
-MISSING_AUTH = 9106
-MSG_MISSING_AUTH = "Missing X-Auth-Key, X-Auth-Email or Authorization headers"
-INVALID_HEADERS = 6003
-MSG_INVALID_HEADERS = "Invalid request headers"
+# --- authentication ---------------------------------------------------------------
+MISSING_AUTH = problem(400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")
+INVALID_HEADERS = problem(400, 6003, "Invalid request headers")
+# The error_chain entries of INVALID_HEADERS: which header was malformed.
 BAD_AUTHORIZATION = ErrorItem(6111, "Invalid format for Authorization header")
 BAD_AUTH_EMAIL = ErrorItem(6102, "Invalid format for X-Auth-Email header")
 BAD_AUTH_KEY = ErrorItem(6103, "Invalid format for X-Auth-Key header")
-INVALID_TOKEN = 9109
-MSG_INVALID_TOKEN = "Invalid access token"
-UNKNOWN_KEY = 9103
-MSG_UNKNOWN_KEY = "Unknown X-Auth-Key or X-Auth-Email"
-MSG_AUTH_ERROR = "Authentication error"
+INVALID_TOKEN = problem(403, 9109, "Invalid access token")
+UNKNOWN_KEY = problem(403, 9103, "Unknown X-Auth-Key or X-Auth-Email")
+NOT_ALLOWED = problem(403, GENERIC, "Authentication error")
 
-# --- domain-search ------------------------------------------------------------
-SEARCH_Q_MISSING = 1001
-MSG_SEARCH_Q_MISSING = "Missing required parameter: q"
-SEARCH_Q_TOO_LONG = 1002
-MSG_SEARCH_Q_TOO_LONG = "Parameter q exceeds maximum length of 100 characters"
-SEARCH_BARE_EXTENSION = 1003
-MSG_SEARCH_BARE_EXTENSION = (
-    "Searching with only a domain extension is not supported; provide a keyword or domain name"
+# --- domain-search -----------------------------------------------------------------
+SEARCH_Q_MISSING = problem(400, 1001, "Missing required parameter: q")
+SEARCH_Q_TOO_LONG = problem(400, 1002, "Parameter q exceeds maximum length of 100 characters")
+SEARCH_BARE_EXTENSION = problem(
+    400,
+    1003,
+    "Searching with only a domain extension is not supported; provide a keyword or domain name",
 )
-SEARCH_TOO_MANY_EXTENSIONS = 1004
-MSG_SEARCH_TOO_MANY_EXTENSIONS = "Parameter extensions accepts at most 20 values"
-SEARCH_BAD_LIMIT = 1005
-MSG_SEARCH_BAD_LIMIT = "Parameter limit must be an integer between 1 and 50"
+SEARCH_TOO_MANY_EXTENSIONS = problem(400, 1004, "Parameter extensions accepts at most 20 values")
+SEARCH_BAD_LIMIT = problem(400, 1005, "Parameter limit must be an integer between 1 and 50")
+REPEATED_PARAMETER = problem(400, GENERIC, "Parameter {name} must be given at most once")
 
-# --- domain-check -------------------------------------------------------------
-CHECK_EMPTY = 1006
-MSG_CHECK_EMPTY = "domains array must contain at least one domain"
-CHECK_TOO_MANY = 1007
-MSG_CHECK_TOO_MANY = "domains array exceeds maximum of 20 domains"
-CHECK_NONE_VALID = 1008
-MSG_CHECK_NONE_VALID = "None of the provided domains are valid or have supported extensions"
-MSG_CHECK_ITEM_TYPE = "Each domain must be a string"
-
-# --- request bodies -----------------------------------------------------------
-MSG_BODY_NOT_JSON = "Request body is not valid JSON"
-MSG_BODY_NOT_OBJECT = "Request body must be a JSON object"
-MSG_BODY_TOO_LARGE = "Request body exceeds 1 MiB"
-MSG_BODY_INCOMPLETE = "Request body incomplete: the client went away while sending it"
-MSG_BODY_NUMBER_RANGE = "Request body holds a number out of range"
-MSG_BODY_LONE_SURROGATE = "Request body holds a string with a lone UTF-16 surrogate (not Unicode)"
-MSG_BAD_CONTENT_TYPE = "Content-Type must be application/json"
-MSG_UNKNOWN_FIELD = "Unknown field: {field}"
-MSG_MUST_BE_BOOLEAN = "Must be a boolean"
-MSG_MUST_BE_BOOLEAN_IF_PRESENT = "Must be a boolean if present"
-MSG_MUST_BE_STRING = "Must be a string"
-MSG_MUST_BE_OBJECT = "Must be an object"
-MSG_REQUIRED = "{field} is required"
-MSG_NO_FIELDS = "At least one updatable field is required: auto_renew"
-
-# --- domains and registrations ------------------------------------------------
-MSG_INVALID_DOMAIN = "Invalid domain name"
-MSG_DOMAIN_NOT_FOUND = "Domain not found"
-MSG_NO_WORKFLOW = "No workflow found for {domain}"
-MSG_INVALID_CURSOR = "Invalid pagination cursor"
-MSG_BAD_PER_PAGE = "per_page must be an integer between 1 and 50"
-MSG_BAD_SORT_BY = "sort_by must be one of registry_created_at, registry_expires_at, name"
-MSG_BAD_DIRECTION = "direction must be asc or desc"
-MSG_NO_BILLING = "A billing profile with a valid default payment method is required"
-MSG_LIMIT_REACHED = "Domain limit reached: you cannot register more than {limit} domains."
-MSG_EXTENSION_NOT_SUPPORTED = "Registration is not supported for this extension"
-MSG_PREMIUM = "Premium domain registration is not supported by this API"
-MSG_UNAVAILABLE = "Domain is not available for registration"
-MSG_NO_CONTACT = (
-    "No registrant contact provided and no default address book entry found for this account."
+# --- domain-check ------------------------------------------------------------------
+CHECK_EMPTY = problem(400, 1006, "domains array must contain at least one domain")
+CHECK_TOO_MANY = problem(400, 1007, "domains array exceeds maximum of 20 domains")
+CHECK_NONE_VALID = problem(
+    400, 1008, "None of the provided domains are valid or have supported extensions"
 )
-MSG_YEARS_TYPE = "years must be an integer between 1 and 10"
-MSG_YEARS_RANGE = "years must be between {low} and {high} for .{extension}"
-MSG_PRIVACY_MODE = "privacy_mode must be one of: redaction, off"
-MSG_PHONE = "Must be an E.164 phone number such as +1.5555555555"
-MSG_EMAIL = "Must be an email address"
-MSG_COUNTRY_CODE = "Must be a two-letter ISO 3166-1 country code"
-MSG_REGISTRATION_PENDING = "The registration of {domain} has not completed yet"
-MSG_UPDATE_IN_PROGRESS = "An update for {domain} is already in progress"
+CHECK_NOT_A_LIST = problem(400, GENERIC, "domains must be an array of domain names")
+CHECK_ITEM_TYPE = problem(400, GENERIC, "Each domain must be a string")
 
-# --- the rest -----------------------------------------------------------------
-INTERNAL = 10001
-MSG_INTERNAL = "Internal error in the mock server"
+# --- request bodies ----------------------------------------------------------------
+BODY_NOT_JSON = problem(400, GENERIC, "Request body is not valid JSON")
+BODY_NOT_OBJECT = problem(400, GENERIC, "Request body must be a JSON object")
+BODY_TOO_LARGE = problem(413, GENERIC, "Request body exceeds 1 MiB")
+BODY_INCOMPLETE = problem(
+    400, GENERIC, "Request body incomplete: the client went away while sending it"
+)
+BODY_NUMBER_RANGE = problem(400, GENERIC, "Request body holds a number out of range")
+BODY_LONE_SURROGATE = problem(
+    400, GENERIC, "Request body holds a string with a lone UTF-16 surrogate (not Unicode)"
+)
+BAD_CONTENT_TYPE = problem(415, GENERIC, "Content-Type must be application/json")
+UNKNOWN_FIELD = problem(400, GENERIC, "Unknown field: {field}")
+MUST_BE_BOOLEAN = problem(400, GENERIC, "Must be a boolean")
+MUST_BE_BOOLEAN_IF_PRESENT = problem(400, GENERIC, "Must be a boolean if present")
+MUST_BE_STRING = problem(400, GENERIC, "Must be a string")
+MUST_BE_OBJECT = problem(400, GENERIC, "Must be an object")
+REQUIRED = problem(400, GENERIC, "{field} is required")
+NO_FIELDS = problem(400, GENERIC, "At least one updatable field is required: auto_renew")
+PHONE = problem(400, GENERIC, "Must be an E.164 phone number such as +1.5555555555")
+EMAIL = problem(400, GENERIC, "Must be an email address")
+COUNTRY_CODE = problem(400, GENERIC, "Must be a two-letter ISO 3166-1 country code")
+
+# --- registrations -----------------------------------------------------------------
+INVALID_DOMAIN = problem(400, GENERIC, "Invalid domain name")
+DOMAIN_NOT_FOUND = problem(404, GENERIC, "Domain not found")
+NO_WORKFLOW = problem(404, GENERIC, "No workflow found for {domain}")
+INVALID_CURSOR = problem(400, GENERIC, "Invalid pagination cursor")
+BAD_PER_PAGE = problem(400, GENERIC, "per_page must be an integer between 1 and 50")
+BAD_SORT_BY = problem(
+    400, GENERIC, "sort_by must be one of registry_created_at, registry_expires_at, name"
+)
+BAD_DIRECTION = problem(400, GENERIC, "direction must be asc or desc")
+NO_BILLING = problem(
+    400, GENERIC, "A billing profile with a valid default payment method is required"
+)
+LIMIT_REACHED = problem(
+    400, GENERIC, "Domain limit reached: you cannot register more than {limit} domains."
+)
+EXTENSION_NOT_SUPPORTED = problem(400, GENERIC, "Registration is not supported for this extension")
+PREMIUM = problem(400, GENERIC, "Premium domain registration is not supported by this API")
+UNAVAILABLE = problem(400, GENERIC, "Domain is not available for registration")
+NO_CONTACT = problem(
+    400,
+    GENERIC,
+    "No registrant contact provided and no default address book entry found for this account.",
+)
+YEARS_TYPE = problem(400, GENERIC, "years must be an integer between 1 and 10")
+YEARS_RANGE = problem(400, GENERIC, "years must be between {low} and {high} for .{extension}")
+PRIVACY_MODE = problem(400, GENERIC, "privacy_mode must be one of: redaction, off")
+REGISTRATION_PENDING = problem(409, GENERIC, "The registration of {domain} has not completed yet")
+UPDATE_IN_PROGRESS = problem(409, GENERIC, "An update for {domain} is already in progress")
+
+# --- the control plane (/__mock__) ----------------------------------------------------
+CONTROL_TOKEN_REQUIRED = problem(
+    401,
+    GENERIC,
+    "The control API needs Authorization: Bearer <control token>",
+    **{"WWW-Authenticate": 'Bearer realm="registrar-mock control"'},
+)
+CONTROL_INVALID = problem(400, GENERIC, "{detail}")
+SCENARIO_INVALID = problem(400, GENERIC, "{detail}")
+STATE_INVALID = problem(400, GENERIC, "{detail}")
+FAULT_INVALID = problem(400, GENERIC, "{detail}")
+BAD_DURATION = problem(
+    400,
+    GENERIC,
+    "{value} is not a duration: give seconds (90, 1.5), a string such as 500ms, 30s, 5m, 2h or "
+    "3d, or a timedelta",
+)
+BAD_TIMESTAMP = problem(400, GENERIC, "{value} is not an RFC 3339 timestamp with a timezone")
+CLOCK_BACKWARDS = problem(400, GENERIC, "the clock only moves forward")
+CLOCK_LIMIT = problem(400, GENERIC, "the clock stops at {limit}")
+CLOCK_FIXED = problem(409, GENERIC, "this clock cannot be moved")
+NO_SUCH_ACCOUNT = problem(404, GENERIC, "no account {account!r}")
+NO_SUCH_FAULT = problem(404, GENERIC, "no fault {fault}")
+NO_ACTION_REQUIRED = problem(409, GENERIC, "No action is required for {domain}")
+
+# --- the rest ----------------------------------------------------------------------
+INTERNAL = problem(500, 10001, "Internal error in the mock server")

@@ -5,16 +5,10 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from mock_server import MockApp, create_app
-from mock_server.domain import World
-from mock_server.testing import SyncASGITransport
-
-ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
-TOKEN = "test-token-123"
-
-
-def registrar_url(account: str = ACCOUNT) -> str:
-    return f"http://mock/client/v4/accounts/{account}/registrar"
+from registrar_mock import MockApp, create_app
+from registrar_mock.model import World
+from registrar_mock.testing import SyncASGITransport
+from tests.helpers import ACCOUNT, TOKEN, registrar_url
 
 
 @pytest.fixture
@@ -54,17 +48,3 @@ def api(app: MockApp, connect: Callable[..., httpx.Client]) -> httpx.Client:
 @pytest.fixture
 def world_app() -> Callable[[World], MockApp]:
     return create_app
-
-
-def register(api: httpx.Client, domain: str, **body: object) -> httpx.Response:
-    return api.post("/registrations", json={"domain_name": domain, **body})
-
-
-def only_error(response: httpx.Response) -> dict[str, object]:
-    """The single error of a failed response, after checking the failure envelope."""
-    body = response.json()
-    assert body["success"] is False
-    assert body["result"] is None
-    assert len(body["errors"]) == 1
-    item: dict[str, object] = body["errors"][0]
-    return item

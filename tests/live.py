@@ -27,7 +27,7 @@ def serve(*args: str, ready_timeout: float = 20.0) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "mock_server",
+            "registrar_mock",
             "serve",
             "--port",
             str(port),

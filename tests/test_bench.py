@@ -17,7 +17,7 @@ import pytest
 from bench import __main__ as cli
 from bench import asgi, http, inprocess, profiling, report, scale, scenarios, wrk
 from bench.baseline import BODY, create_baseline_app
-from mock_server import create_app
+from registrar_mock import create_app
 
 MODULES = [
     "bench",
@@ -102,15 +102,15 @@ def test_scale_worker_runs_in_its_own_process(tmp_path: Path) -> None:
 
 def test_py_spy_stacks_are_summarised() -> None:
     raw = (
-        "run (uvicorn/server.py:1);__call__ (mock_server/app.py:70);normalize "
-        "(mock_server/domain/names.py:20) 3\n"
+        "run (uvicorn/server.py:1);__call__ (registrar_mock/app.py:70);normalize "
+        "(registrar_mock/domain/names.py:20) 3\n"
         "run (uvicorn/server.py:1);send (uvicorn/protocols/http/httptools_impl.py:551) 1\n"
     )
     found = profiling.summarise(raw)
     assert found["samples"] == 4
-    assert found["own_by_package"][0] == {"name": "mock_server", "share": 0.75}
+    assert found["own_by_package"][0] == {"name": "registrar_mock", "share": 0.75}
     inclusive = {row["name"]: row["share"] for row in found["inclusive_mock_server"]}
-    assert inclusive["mock_server/app.py:__call__"] == 0.75
+    assert inclusive["registrar_mock/app.py:__call__"] == 0.75
 
 
 def test_smallest_configuration_writes_results(tmp_path: Path) -> None:

@@ -19,13 +19,13 @@ import anyio.from_thread
 import httpx
 import pytest
 
-from client import AsyncRegistrarClient, PollPolicy, RegistrarClient, RetryPolicy
-from mock_server import MockApp, VirtualClock, create_app
-from mock_server.domain.models import Account
-from mock_server.domain.models import WorkflowState as S
-from mock_server.domain.workflows import Script, ScriptBook, ScriptRule, Step
-from mock_server.domain.world import AccountSpec, World, default_registry
-from mock_server.testing import ASGITransport, SyncASGITransport
+from registrar_mock import MockApp, VirtualClock, create_app
+from registrar_mock.client import AsyncRegistrarClient, PollPolicy, RegistrarClient, RetryPolicy
+from registrar_mock.model.records import Account
+from registrar_mock.model.records import WorkflowState as S
+from registrar_mock.model.workflows import Script, ScriptBook, ScriptRule, Step
+from registrar_mock.model.world import AccountSpec, World, default_registry
+from registrar_mock.testing import ASGITransport, SyncASGITransport
 
 from .support import After, Before, Blocking, Intercept
 

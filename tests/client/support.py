@@ -18,7 +18,7 @@ from typing import Any
 import anyio.from_thread
 import httpx
 
-from client import AsyncRegistrarClient
+from registrar_mock.client import AsyncRegistrarClient
 
 # Answer instead of the app: return a response, raise a transport error, or None to pass.
 Before = Callable[[httpx.Request], httpx.Response | None]

@@ -5,8 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from client import AsyncRegistrarClient, RegistrarClient, RegistrationStatus, WorkflowState
-from mock_server import VirtualClock, create_app
+from registrar_mock import VirtualClock, create_app
+from registrar_mock.client import (
+    AsyncRegistrarClient,
+    RegistrarClient,
+    RegistrationStatus,
+    WorkflowState,
+)
 
 from .conftest import ACCOUNT, BASE_URL, TOKEN, scripted_world
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client import Contact, RegistrationStatus, Tier, WorkflowState
+from registrar_mock.client import Contact, RegistrationStatus, Tier, WorkflowState
 
 from .conftest import Connect
 from .support import rewrite_json

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from client import (
+from registrar_mock.client import (
     APIError,
     AuthenticationError,
     ConflictError,
@@ -18,7 +18,7 @@ from client import (
     Tier,
     ValidationError,
 )
-from mock_server.domain.world import SeedRegistration
+from registrar_mock.model.world import SeedRegistration
 
 from .conftest import Connect, closed_world, scripted_world
 from .support import envelope_error

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from client import (
+from registrar_mock.client import (
     PollPolicy,
     ResponseFormatError,
     RetryPolicy,
@@ -16,12 +16,12 @@ from client import (
     WorkflowState,
     WorkflowStatus,
 )
-from client._envelope import Envelope, retry_after
-from client._flow import Emit, Send, Sleep
-from client._paging import walk_pages
-from client._polling import wait_for
-from client._retry import send_safely
-from client.models import Page, Registration
+from registrar_mock.client._envelope import Envelope, retry_after
+from registrar_mock.client._flow import Emit, Send, Sleep
+from registrar_mock.client._paging import walk_pages
+from registrar_mock.client._polling import wait_for
+from registrar_mock.client._retry import send_safely
+from registrar_mock.client.models import Page, Registration
 
 URL = "http://api.test/client/v4/accounts/a/registrar/registrations"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import islice
 
-from client import Direction, Page, Registration, SortBy
-from mock_server.domain.world import SeedRegistration, World
+from registrar_mock.client import Direction, Page, Registration, SortBy
+from registrar_mock.model.world import SeedRegistration, World
 
 from .conftest import Connect, closed_world
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from client import (
+from registrar_mock.client import (
     RateLimitedError,
     RetryPolicy,
     TransportError,

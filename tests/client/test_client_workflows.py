@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client import (
+from registrar_mock.client import (
     ActionRequiredError,
     PollPolicy,
     RegistrationStatus,
@@ -17,7 +17,7 @@ from client import (
     WorkflowStatus,
     WorkflowTimeoutError,
 )
-from mock_server.domain.models import RegistrationStatus as ServerStatus
+from registrar_mock.model.records import RegistrationStatus as ServerStatus
 
 from .conftest import ACCOUNT, Connect
 from .support import rewrite_json

@@ -9,9 +9,15 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contract_tests.conformance import DEFAULT_ACCOUNT, DEFAULT_TOKEN
-from mock_server import MockApp, create_app
-from mock_server.domain.world import AccountSpec, ApiKey, SeedRegistration, World, default_registry
+from registrar_mock import MockApp, create_app
+from registrar_mock.contract_tests.conformance import DEFAULT_ACCOUNT, DEFAULT_TOKEN
+from registrar_mock.model.world import (
+    AccountSpec,
+    ApiKey,
+    SeedRegistration,
+    World,
+    default_registry,
+)
 
 ACCOUNT = DEFAULT_ACCOUNT
 TOKEN = DEFAULT_TOKEN

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.types import Scope
 
-from contract_tests import conformance
+from registrar_mock.contract_tests import conformance
 
 from .support import TOKEN, Broken, contract_app
 

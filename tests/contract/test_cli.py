@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contract_tests import cli
+from registrar_mock.contract_tests import cli
 
 
 def _free_port() -> int:
@@ -34,7 +34,7 @@ def served() -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "mock_server",
+            "registrar_mock",
             "serve",
             "--port",
             str(port),

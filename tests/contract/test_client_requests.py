@@ -14,12 +14,12 @@ from datetime import datetime
 import httpx
 import pytest
 
-from client import AsyncRegistrarClient, Contact, PrivacyMode, RegistrarClient
-from contract_tests.pytest_plugin import TransportFactory
-from contract_tests.validating import RequestValidator, SpecViolation
-from mock_server import MockApp
-from mock_server.clock import VirtualClock
-from mock_server.testing import SyncASGITransport
+from registrar_mock import MockApp
+from registrar_mock.client import AsyncRegistrarClient, Contact, PrivacyMode, RegistrarClient
+from registrar_mock.clock import VirtualClock
+from registrar_mock.contract_tests.transport import TransportFactory
+from registrar_mock.contract_tests.validating import RequestValidator, SpecViolation
+from registrar_mock.testing import SyncASGITransport
 
 from .support import ACCOUNT, BASE_URL, EMAIL, KEY, SEEDED, TOKEN, contract_app
 
@@ -178,7 +178,7 @@ def test_the_validator_catches_a_bad_request(request_: httpx.Request, where: str
 
 
 def test_a_strict_transport_stops_the_bad_request(app: MockApp) -> None:
-    from contract_tests.validating import ValidatingTransport
+    from registrar_mock.contract_tests.transport import ValidatingTransport
 
     sent: list[httpx.Request] = []
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from client import (
+from registrar_mock.client import (
     APIError,
     AuthenticationError,
     ConflictError,
@@ -32,8 +32,8 @@ from client import (
     ValidationError,
     WorkflowStatus,
 )
-from contract_tests import conformance, responses
-from contract_tests.validating import RequestValidator
+from registrar_mock.contract_tests import conformance, responses
+from registrar_mock.contract_tests.validating import RequestValidator
 
 from .support import ACCOUNT, BASE_URL, TOKEN
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import schemathesis
 
-from contract_tests import checks, conformance
+from registrar_mock.contract_tests import checks, conformance
 
 from .support import contract_app
 

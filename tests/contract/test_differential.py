@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from client import (
+from registrar_mock import create_app
+from registrar_mock.client import (
     ConflictError,
     NotFoundError,
     RegistrarClient,
@@ -16,12 +17,11 @@ from client import (
     ValidationError,
     WorkflowStatus,
 )
-from contract_tests import conformance
-from contract_tests.model import Expected, Outcome, RegistrarModel
-from mock_server import create_app
-from mock_server.clock import VirtualClock
-from mock_server.domain.world import World, default_registry
-from mock_server.testing import SyncASGITransport
+from registrar_mock.clock import VirtualClock
+from registrar_mock.contract_tests import conformance
+from registrar_mock.contract_tests.model import Expected, Outcome, RegistrarModel
+from registrar_mock.model.world import World, default_registry
+from registrar_mock.testing import SyncASGITransport
 
 from .support import ACCOUNT, BASE_URL, TOKEN
 

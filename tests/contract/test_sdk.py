@@ -15,9 +15,9 @@ import httpx
 import pytest
 from cloudflare import Cloudflare
 
-from contract_tests.pytest_plugin import TransportFactory
-from mock_server import MockApp
-from mock_server.testing import SyncASGITransport
+from registrar_mock import MockApp
+from registrar_mock.contract_tests.transport import TransportFactory
+from registrar_mock.testing import SyncASGITransport
 
 from .support import ACCOUNT, BASE_URL, EMAIL, KEY, SEEDED, TOKEN, contract_app
 

@@ -8,7 +8,7 @@ import hypothesis
 import pytest
 from schemathesis.core.failures import FailureGroup
 
-from contract_tests import checks, conformance, stateful
+from registrar_mock.contract_tests import checks, conformance, stateful
 
 from .support import ACCOUNT, Broken, contract_app
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.pytest_plugin import DEFAULT_ACCOUNT, RegistrarMock
+from registrar_mock.testing.handles import DEFAULT_ACCOUNT, RegistrarMock
 
 ACME = "acme0000000000000000000000000001"
 GLOBEX = "globex00000000000000000000000002"

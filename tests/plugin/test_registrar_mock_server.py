@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mock_server.pytest_plugin import RegistrarMockServer
+from registrar_mock.testing.handles import RegistrarMockServer
 
 
 def test_a_real_server_on_loopback(registrar_mock_server: RegistrarMockServer) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 
-from ..live import free_port
+from tests.live import free_port
 
 SECONDS = float(os.environ.get("REGISTRAR_MOCK_SOAK_SECONDS", "120"))
 CLIENTS = 16
@@ -236,7 +236,7 @@ def test_soak(tmp_path: Path) -> None:
     origin = f"http://127.0.0.1:{port}"
     with log.open("wb") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mock_server", "serve", "--port", str(port),
+            [sys.executable, "-m", "registrar_mock", "serve", "--port", str(port),
              "--scenario", str(scenario), "--time-scale", "1000", "--state-file", str(state),
              "--log-level", "warning"],
             stdout=sink,

@@ -1,0 +1,156 @@
+"""``registrar-mock serve``: the mock behind uvicorn, on a socket of the user's choosing."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import inspect
+import os
+import socket
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+
+from registrar_mock import scenarios
+from registrar_mock.cli.banner import PROG, banner
+
+if TYPE_CHECKING:
+    from registrar_mock.app import MockApp
+
+RELOAD_INTERVAL = 0.5
+
+Job = Callable[[], Coroutine[Any, Any, None]]
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def serve(args: argparse.Namespace) -> int:
+    from registrar_mock.app import create_app
+    from registrar_mock.cli import logs
+    from registrar_mock.clock import SystemClock
+    from registrar_mock.control.reload import ScenarioWatcher
+
+    if args.time_scale <= 0:
+        raise CliError("--time-scale must be positive, e.g. 1 or 60")
+    options = _app_options(create_app, state_file=args.state_file, control_token=args.control_token)
+    watched = _watched_file(args.scenario) if args.reload_scenario else None
+    scenario = scenarios.resolve(args.scenario) if args.scenario is not None else None
+    log = logs.configure(args.log_level, args.access_log)
+    sock = bind(args.host, args.port)
+    app: MockApp | None = None
+    try:
+        app = create_app(scenario, clock=SystemClock(time_scale=args.time_scale), **options)
+        port = sock.getsockname()[1]
+        background: list[Job] = []
+        if watched is not None:
+            watcher = ScenarioWatcher(watched, app.control)
+            background.append(lambda: watcher.run(RELOAD_INTERVAL))
+        print(
+            banner(
+                app,
+                host=args.host,
+                port=port,
+                reloading=watched is not None,
+                state_file=args.state_file,
+                time_scale=args.time_scale,
+            ),
+            flush=True,
+        )
+        config = uvicorn.Config(
+            app, log_config=None, log_level=None, access_log=False, ws="none", lifespan="auto"
+        )
+        Server(config, background, finally_=log.flush).run(sockets=[sock])
+    finally:
+        sock.close()
+        close = getattr(app, "close", None)
+        if callable(close):
+            close()
+    return 0
+
+
+def _app_options(create_app: Callable[..., Any], **given: Any) -> dict[str, Any]:
+    """The keyword arguments to pass on, refusing any this create_app can't take."""
+    accepted = inspect.signature(create_app).parameters
+    options = {name: value for name, value in given.items() if value is not None}
+    for name in options:
+        if name not in accepted:
+            flag = "--" + name.replace("_", "-")
+            raise CliError(
+                f"{flag} is not supported by this version of the mock; upgrade registrar-mock "
+                f"or leave {flag} out"
+            )
+    return options
+
+
+def _watched_file(scenario: str | None) -> Path:
+    if scenario is None or scenario in scenarios.bundled():
+        name = scenario or "default"
+        raise CliError(
+            f"--reload-scenario watches a scenario file, and {name!r} is bundled; copy it with "
+            f"`{PROG} scenarios show {name} > my-world.yaml` and serve --scenario my-world.yaml"
+        )
+    return scenarios.find(scenario)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or one line saying why there can't be one."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise CliError(
+            f"cannot listen on {host!r}: {exc.strerror}; give --host an address such as 127.0.0.1"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(
+                f"port {port} on {host} is already in use; stop whatever holds it or pick "
+                "another --port (0 picks a free one)"
+            ) from None
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, with coroutines (the scenario watcher) that live as long as it does.
+
+    ``finally_`` runs once it has shut down: on SIGTERM uvicorn then re-raises the
+    signal, and the process ends without unwinding, so this is the last chance to
+    flush the logs.
+    """
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        background: Sequence[Job] = (),
+        finally_: Callable[[], object] = lambda: None,
+    ) -> None:
+        super().__init__(config)
+        self._jobs = background
+        self._tasks: list[asyncio.Task[None]] = []
+        self._finally = finally_
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self._tasks = [asyncio.create_task(job()) for job in self._jobs]
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            await super().shutdown(sockets=sockets)
+        finally:
+            self._finally()

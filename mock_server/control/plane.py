@@ -1,0 +1,271 @@
+"""The control plane: what a test can do to the mock beyond the Registrar API.
+
+Reset to a scenario, read and move the clock, settle `action_required`
+workflows, manage faults, read the journal, and export or import the whole
+state. The HTTP control API (`/__mock__`) and in-process tests both use this
+class (``app.control``), so the two can't drift apart. It is also the API's
+edge: fault rules fire here, and each request's changes are committed here.
+
+Every refusal is an error from the catalogue (``registrar_mock.errors``), so
+Python callers and HTTP callers see the same status, code and message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from registrar_mock import durations
+from registrar_mock import errors as e
+from registrar_mock.clock import Clock, SystemClock, VirtualClock, isoformat
+from registrar_mock.control.faults import FaultBook, FaultRule, fresh, rule_from_spec, saved_rules
+from registrar_mock.control.journal import Journal
+from registrar_mock.http.edge import Effect
+from registrar_mock.model import Registrar, WorkflowKind
+from registrar_mock.model.records import Charge
+from registrar_mock.model.workflows import Workflow
+from registrar_mock.scenarios import (
+    Scenario,
+    ScenarioError,
+    ScenarioSource,
+    redacted,
+    resolve,
+    validate_fault,
+)
+from registrar_mock.scenarios import check_fault_operations as _check_operations
+from registrar_mock.store import SnapshotError, StateFile, StoredState, snapshot
+
+# Far enough for any test, and far from datetime's year 9999 limit that dates are added to.
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+EXPORT_FORMAT = "registrar-mock-state"
+
+
+class Control:
+    def __init__(
+        self,
+        scenario: Scenario,
+        clock: Clock,
+        registrar: Registrar,
+        store: StateFile | None = None,
+        control_token: str | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.clock = clock
+        self.registrar = registrar
+        self.faults = FaultBook(seed=scenario.world.seed)
+        self.faults.reset(self._scenario_rules(scenario), scenario.world.seed)
+        self.journal = Journal()
+        self.store = store
+        self.control_token = control_token
+
+    # --- the API's edge ---------------------------------------------------------
+
+    def intercept(self, operation: str, account_id: str) -> Effect | None:
+        return self.faults.pick(operation, account_id)
+
+    def commit(self) -> None:
+        self.persist()
+
+    # --- persistence ------------------------------------------------------------
+
+    def _document(self) -> dict[str, Any] | None:
+        """The scenario as exports and state files keep it: credentials as digests."""
+        document = self.scenario.document
+        return redacted(document) if document else None
+
+    def resume(self, stored: StoredState) -> None:
+        """Carry on from a state file's contents."""
+        with self.registrar.lock:
+            self.registrar.replace_accounts(stored.accounts)
+            if stored.clock is not None:
+                saved = datetime.fromisoformat(stored.clock)
+                # A real clock keeps real time, unless it had been moved past it.
+                if isinstance(self.clock, VirtualClock) or saved > self.clock.now():
+                    _movable(self.clock).set(saved)
+            self.faults.reset(saved_rules(stored.faults), self.scenario.world.seed)
+            self.registrar.take_dirty()
+
+    def persist(self, *, everything: bool = False) -> None:
+        """Make the changes so far durable (no-op without a state file)."""
+        store = self.store
+        if store is None:
+            return
+        with self.registrar.lock:
+            accounts = self.registrar.accounts
+            if everything:
+                self.registrar.take_dirty()
+                store.save(
+                    accounts=list(accounts.values()),
+                    scenario=self._document(),
+                    clock=self.clock.now().isoformat(),
+                    faults=[rule.to_json() for rule in self.faults.rules],
+                    replace_all=True,
+                )
+                self.faults.changed = False
+                return
+            dirty = self.registrar.take_dirty()
+            faults = None
+            if self.faults.changed:
+                faults = [rule.to_json() for rule in self.faults.rules]
+                self.faults.changed = False
+            if dirty or faults is not None:
+                store.save(
+                    accounts=[accounts[i] for i in dirty if i in accounts],
+                    clock=self.clock.now().isoformat(),
+                    faults=faults,
+                )
+
+    # --- scenario ---------------------------------------------------------------
+
+    def reset(self, scenario: ScenarioSource | Scenario = None) -> Scenario:
+        """Start over from the loaded scenario, or from another one (name, path or document)."""
+        if scenario is not None:
+            try:
+                self.scenario = resolve(scenario)
+            except ScenarioError as exc:
+                raise e.SCENARIO_INVALID(detail=str(exc)) from None
+        world = self.scenario.world
+        self.registrar.load(world)
+        if isinstance(self.clock, VirtualClock):
+            self.clock.set(world.start)
+        self.faults.reset(self._scenario_rules(self.scenario), world.seed)
+        self.journal.clear()
+        self.persist(everything=True)
+        return self.scenario
+
+    @staticmethod
+    def _scenario_rules(scenario: Scenario) -> list[FaultRule]:
+        return fresh(rule_from_spec(spec, default_id=str(spec["id"])) for spec in scenario.faults)
+
+    # --- clock ------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def advance(self, by: durations.Duration) -> datetime:
+        """Move the clock forward by seconds, a timedelta, or a duration such as ``"2d"``."""
+        if isinstance(by, int | float) and not isinstance(by, bool) and by < 0:
+            raise e.CLOCK_BACKWARDS()
+        seconds = durations.seconds(by)
+        if seconds > (LATEST - self.clock.now()).total_seconds():
+            raise e.CLOCK_LIMIT(limit=LATEST.date())
+        now = _movable(self.clock).advance(seconds)
+        self.persist(everything=True)
+        return now
+
+    def set_time(self, instant: datetime | str) -> datetime:
+        """Move the clock forward to an instant (timezone-aware, or RFC 3339 text)."""
+        if isinstance(instant, str):
+            instant = parse_timestamp(instant)
+        if instant.tzinfo is None:
+            raise e.BAD_TIMESTAMP(value=repr(instant.isoformat()))
+        if instant < self.clock.now():
+            raise e.CLOCK_BACKWARDS()
+        if instant > LATEST:
+            raise e.CLOCK_LIMIT(limit=LATEST.date())
+        now = _movable(self.clock).set(instant)
+        self.persist(everything=True)
+        return now
+
+    def clock_json(self) -> dict[str, Any]:
+        scale = self.clock.time_scale if isinstance(self.clock, SystemClock) else None
+        return {
+            "now": isoformat(self.clock.now()),
+            "virtual": isinstance(self.clock, VirtualClock),
+            "time_scale": scale,
+        }
+
+    # --- workflows and accounts -------------------------------------------------
+
+    def resolve(
+        self, account_id: str, domain: str, *, confirm: bool = True, kind: str = "registration"
+    ) -> Workflow:
+        """Settle an ``action_required`` workflow: confirm it, or reject it."""
+        account = self.registrar.accounts.get(account_id)
+        if account is None:
+            raise e.NO_SUCH_ACCOUNT(account=account_id)
+        workflow = self.registrar.resolve_action(account, domain, WorkflowKind(kind), confirm)
+        self.persist()
+        return workflow
+
+    def charges(self, account_id: str) -> list[Charge]:
+        return self.registrar.charges(account_id)
+
+    # --- faults -----------------------------------------------------------------
+
+    def add_fault(self, spec: Mapping[str, Any] | FaultRule) -> FaultRule:
+        """Add a rule, written as in a scenario's ``faults`` list (or built already)."""
+        if not isinstance(spec, FaultRule):
+            try:
+                validate_fault(spec)
+                _check_operations(spec, "fault")
+            except ScenarioError as exc:
+                raise e.FAULT_INVALID(detail=str(exc)) from None
+            spec = rule_from_spec(spec, default_id=self.faults.next_id())
+        rule = self.faults.add(spec)
+        self.persist(everything=True)
+        return rule
+
+    def remove_fault(self, rule_id: str) -> bool:
+        removed = self.faults.remove(rule_id)
+        self.persist(everything=True)
+        return removed
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+        self.persist(everything=True)
+
+    # --- state ------------------------------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        with self.registrar.lock:
+            return {
+                "format": EXPORT_FORMAT,
+                "scenario": self._document(),
+                "clock": self.clock.now().isoformat(),
+                "registrar": snapshot.dump(self.registrar),
+                "faults": [rule.to_json() for rule in self.faults.rules],
+            }
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Restore an export. Refuses anything malformed before changing a thing."""
+        if not isinstance(state, Mapping) or state.get("format") != EXPORT_FORMAT:
+            raise e.STATE_INVALID(detail="not a registrar-mock state export")
+        try:
+            document = state.get("scenario")
+            scenario = resolve(document) if document else self.scenario
+            clock = datetime.fromisoformat(state["clock"])
+            rules = saved_rules(state["faults"])
+            accounts = snapshot.parse(state.get("registrar"))
+        except ScenarioError as exc:
+            raise e.STATE_INVALID(detail=f"the export's scenario: {exc}") from None
+        except SnapshotError as exc:
+            raise e.STATE_INVALID(detail=str(exc)) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise e.STATE_INVALID(detail=f"malformed state export: {exc!r}") from None
+        with self.registrar.lock:
+            self.registrar.load(scenario.world)
+            self.registrar.replace_accounts(accounts)
+            self.scenario = scenario
+            if isinstance(self.clock, VirtualClock):
+                self.clock.set(clock)
+            self.faults.reset(rules, scenario.world.seed)
+            self.persist(everything=True)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """RFC 3339 text (``Z`` or an offset) as an aware datetime; ``BAD_TIMESTAMP`` otherwise."""
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise e.BAD_TIMESTAMP(value=repr(text[:40])) from None
+    if parsed.tzinfo is None:
+        raise e.BAD_TIMESTAMP(value=repr(text[:40]))
+    return parsed
+
+
+def _movable(clock: Clock) -> VirtualClock | SystemClock:
+    if not isinstance(clock, VirtualClock | SystemClock):
+        raise e.CLOCK_FIXED()
+    return clock

@@ -1,0 +1,102 @@
+"""The one wrapper every `/client/v4` operation goes through: account, edge, auth, handler.
+
+Putting authentication here, rather than in each handler, means a new route
+cannot forget it; the server tests walk the spec to prove it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from registrar_mock import errors as e
+from registrar_mock.clock import Clock
+from registrar_mock.http.auth import credential_from_headers
+from registrar_mock.http.edge import DroppedResponse, Edge
+from registrar_mock.http.parsing import (
+    check_content_type,
+    domain_name_or_400,
+    parse_json_object,
+    read_body,
+)
+from registrar_mock.model import Account, Registrar
+
+# The scope key under which the route table leaves the request's operationId.
+OPERATION = "registrar_mock.operation"
+
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,32}")
+
+
+class Host(Protocol):
+    """What the API's handlers need of the app that serves them."""
+
+    registrar: Registrar
+    clock: Clock
+    edge: Edge
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated API request, as a handler sees it."""
+
+    request: Request
+    host: Host
+    account: Account
+
+    @property
+    def registrar(self) -> Registrar:
+        return self.host.registrar
+
+    @property
+    def clock(self) -> Clock:
+        return self.host.clock
+
+    def domain(self) -> str:
+        return domain_name_or_400(self.request.path_params["domain_name"])
+
+    async def json_object(self) -> dict[str, object]:
+        # The body is read (and an oversized one drained) first, so the client always gets
+        # its answer rather than a connection closed under a body it is still sending.
+        raw = await read_body(self.request.stream())
+        check_content_type(self.request.headers.get("content-type"))
+        return parse_json_object(raw)
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        account_id = request.path_params["account_id"]
+        if not _ACCOUNT_ID.fullmatch(account_id):
+            raise e.BAD_ACCOUNT_ID(at="/account_id")
+        host: Host = request.app
+        try:
+            # Faults act like an edge in front of the API: before authentication.
+            effect = host.edge.intercept(request.scope.get(OPERATION, ""), account_id)
+            if effect is not None:
+                if effect.latency:
+                    await asyncio.sleep(effect.latency)
+                if effect.drop == "before":
+                    return DroppedResponse()
+                if effect.status is not None:
+                    return effect.response()
+            credential = credential_from_headers(request.headers)
+            account = host.registrar.authorize(credential, account_id)
+            response = await handler(Call(request, host, account))
+            if effect is not None and effect.drop == "after":
+                return DroppedResponse()
+            return response
+        finally:
+            # Durable before the answer leaves, whether it is a success or an error.
+            host.edge.commit()
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint

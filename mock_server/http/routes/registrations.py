@@ -1,0 +1,91 @@
+"""Registrations: create, list, get, update, and the two workflow-status endpoints."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from registrar_mock.http import envelope, parsing, rendering
+from registrar_mock.http.endpoint import Call, api
+from registrar_mock.model import Account, WorkflowKind
+from registrar_mock.model.workflows import Workflow
+
+
+def _prefers_async(call: Call) -> bool:
+    prefer = call.request.headers.get("prefer", "")
+    return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
+
+
+async def _hold(call: Call, account: Account, workflow: Workflow) -> None:
+    """Keep the request open while the work finishes, if it will within the sync window.
+
+    The mock knows each workflow's future, so when it cannot finish inside the
+    window the answer is a 202 straight away instead of after a pointless wait.
+    """
+    done_at = workflow.completion_time()
+    if done_at is None or workflow.completed:
+        return
+    window = call.registrar.world.sync_wait_seconds
+    if (done_at - call.clock.now()).total_seconds() <= window:
+        await call.clock.sleep_until(done_at)
+        call.registrar.refresh(account, workflow)
+
+
+def _workflow_response(
+    call: Call, workflow: Workflow, done_status: int, honoured: bool
+) -> Response:
+    body = rendering.workflow(workflow)
+    if workflow.completed and not honoured:
+        return envelope.ok(body, status=done_status)
+    headers = {"Location": body["links"]["self"]}
+    if honoured:
+        headers["Preference-Applied"] = "respond-async"
+    return envelope.ok(body, status=202, headers=headers)
+
+
+@api
+async def create(call: Call) -> Response:
+    request = parsing.parse_create(await call.json_object())
+    workflow, _ = call.registrar.create_registration(call.account, request)
+    prefers_async = _prefers_async(call)
+    if not prefers_async:
+        await _hold(call, call.account, workflow)
+    return _workflow_response(call, workflow, 201, prefers_async)
+
+
+@api
+async def list_all(call: Call) -> Response:
+    sort_by, direction, per_page, cursor = parsing.parse_list(call.request.query_params)
+    page = call.registrar.list_registrations(call.account, sort_by, direction, per_page, cursor)
+    info = {"count": len(page.items), "cursor": page.cursor, "per_page": page.per_page}
+    return envelope.ok([rendering.registration(r) for r in page.items], result_info=info)
+
+
+@api
+async def get(call: Call) -> Response:
+    registration = call.registrar.get_registration(call.account, call.domain())
+    return envelope.ok(rendering.registration(registration))
+
+
+@api
+async def update(call: Call) -> Response:
+    domain = call.domain()
+    auto_renew = parsing.parse_patch(await call.json_object())
+    workflow = call.registrar.update_registration(call.account, domain, auto_renew)
+    prefers_async = _prefers_async(call)
+    if not prefers_async:
+        await _hold(call, call.account, workflow)
+    return _workflow_response(call, workflow, 200, prefers_async)
+
+
+@api
+async def registration_status(call: Call) -> Response:
+    workflow = call.registrar.workflow_status(
+        call.account, call.domain(), WorkflowKind.REGISTRATION
+    )
+    return envelope.ok(rendering.workflow(workflow))
+
+
+@api
+async def update_status(call: Call) -> Response:
+    workflow = call.registrar.workflow_status(call.account, call.domain(), WorkflowKind.UPDATE)
+    return envelope.ok(rendering.workflow(workflow))

@@ -1,0 +1,230 @@
+"""The state of one mock (accounts, their registrations and workflows, the indexes that
+serve them), and how time acts on it: workflows move on, registrations age.
+
+:class:`State` is the part of the registrar that no request names: it settles an
+account before anything reads it, and applies a workflow's outcome when it ends.
+:class:`~registrar_mock.model.registrar.Registrar` adds the operations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+
+from registrar_mock.clock import Clock
+from registrar_mock.model import billing, lifecycle
+from registrar_mock.model.access import AccessRules
+from registrar_mock.model.index import RegistrationIndex
+from registrar_mock.model.pagination import CursorCodec
+from registrar_mock.model.records import (
+    Account,
+    Charge,
+    Registration,
+    RegistrationStatus,
+    WorkflowKind,
+    WorkflowState,
+)
+from registrar_mock.model.timeutil import add_years
+from registrar_mock.model.workflows import Script, Step, Workflow
+from registrar_mock.model.world import AccountSpec, World
+
+
+class State:
+    def __init__(self, world: World, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.RLock()
+        self.load(world)
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by every public method; hold it to read several things consistently."""
+        return self._lock
+
+    # --- state ------------------------------------------------------------------
+
+    def load(self, world: World) -> None:
+        """Forget everything and start again from ``world``."""
+        with self._lock:
+            self.world = world
+            self.accounts: dict[str, Account] = {}
+            self._owners: dict[str, str] = {}  # domain -> account id, across all accounts
+            self._access = AccessRules(world.accounts, open_accounts=world.open_accounts)
+            # Accounts changed since the last take_dirty(): what a state file must rewrite.
+            self._dirty: set[str] = set()
+            self._indexes: dict[str, RegistrationIndex] = {}
+            secret = hashlib.sha256(f"registrar-mock:{world.seed}".encode()).digest()
+            self._cursors = CursorCodec(secret)
+            for spec in world.accounts:
+                self._add_declared_account(spec)
+
+    def replace_accounts(self, accounts: Iterable[Account]) -> None:
+        """Swap in accounts restored from a snapshot, rebuilding the derived indexes."""
+        with self._lock:
+            self.accounts.clear()
+            self._owners.clear()
+            self._indexes.clear()
+            for account in accounts:
+                self.accounts[account.id] = account
+                account.running = {
+                    (w.kind.value, w.domain_name): w
+                    for w in (
+                        *account.registration_workflows.values(),
+                        *account.update_workflows.values(),
+                    )
+                    if not w.completed
+                }
+                for domain in account.registrations:
+                    self._owners[domain] = account.id
+                self._reschedule(account)
+
+    def take_dirty(self) -> set[str]:
+        """The ids of accounts changed since the last call (for persistence)."""
+        with self._lock:
+            dirty = self._dirty
+            self._dirty = set()
+            return dirty
+
+    def charges(self, account_id: str) -> list[Charge]:
+        with self._lock:
+            account = self.accounts.get(account_id)
+            return [] if account is None else list(account.charges)
+
+    def _index(self, account: Account) -> RegistrationIndex:
+        index = self._indexes.get(account.id)
+        if index is None:
+            index = self._indexes[account.id] = RegistrationIndex(account.registrations.values())
+        return index
+
+    def _add_declared_account(self, spec: AccountSpec) -> None:
+        account = Account(spec.id, spec.has_billing, spec.default_contact)
+        self.accounts[spec.id] = account
+        for seed in spec.registrations:
+            registration = Registration(
+                domain_name=seed.domain_name,
+                account_id=spec.id,
+                status=seed.status,
+                created_at=seed.created_at,
+                expires_at=seed.expires_at,
+                years=seed.years,
+                auto_renew=seed.auto_renew,
+                locked=seed.locked,
+                privacy_mode=seed.privacy_mode,
+                updated_at=seed.created_at,
+            )
+            account.registrations[seed.domain_name] = registration
+            self._owners[seed.domain_name] = spec.id
+            if seed.status is not RegistrationStatus.REGISTRATION_PENDING:
+                # Registrations that predate the mock still answer registration-status.
+                workflow = self._new_workflow(
+                    WorkflowKind.REGISTRATION,
+                    account,
+                    seed.domain_name,
+                    Script((Step(WorkflowState.SUCCEEDED),)),
+                    seed.created_at,
+                )
+                workflow.extra_context["registration"] = dataclasses.replace(registration)
+        self._reschedule(account)
+
+    # --- time ---------------------------------------------------------------------
+
+    @staticmethod
+    def _workflows(account: Account, kind: WorkflowKind) -> dict[str, Workflow]:
+        if kind is WorkflowKind.REGISTRATION:
+            return account.registration_workflows
+        return account.update_workflows
+
+    def _new_workflow(
+        self, kind: WorkflowKind, account: Account, domain: str, script: Script, now: datetime
+    ) -> Workflow:
+        workflow = Workflow(kind, account.id, domain, script, created_at=now, updated_at=now)
+        self._workflows(account, kind)[domain] = workflow
+        if not workflow.completed:
+            account.running[(kind.value, domain)] = workflow
+        return workflow
+
+    def _settle(self, account: Account, now: datetime) -> None:
+        """Let time act on the account before anything reads it: workflows, then ageing."""
+        for workflow in list(account.running.values()):
+            self._advance(account, workflow, now)
+        if account.next_event is not None and now >= account.next_event:
+            for registration in list(account.registrations.values()):
+                self._age(account, registration, now)
+            self._reschedule(account)
+
+    def _renews(self, account: Account, registration: Registration) -> bool:
+        return registration.auto_renew and account.has_billing
+
+    def _age(self, account: Account, registration: Registration, now: datetime) -> None:
+        renews = self._renews(account, registration)
+        for event, at in lifecycle.age(self.world.lifecycle, registration, renews, now):
+            self._dirty.add(account.id)
+            if event is lifecycle.Event.RENEWED:
+                self._index(account).put(registration)
+                billing.charge(self.world, account, registration, at, kind="renewal", years=1)
+            elif event is lifecycle.Event.DELETED:
+                self._forget(account, registration.domain_name)
+
+    def _next_event(self, account: Account, registration: Registration) -> datetime | None:
+        renews = self._renews(account, registration)
+        return lifecycle.next_event(self.world.lifecycle, registration, renews)
+
+    def _reschedule(self, account: Account) -> None:
+        events = [
+            due
+            for registration in account.registrations.values()
+            if (due := self._next_event(account, registration)) is not None
+        ]
+        account.next_event = min(events, default=None)
+
+    def _forget(self, account: Account, domain: str) -> None:
+        """The registry deleted the name: it leaves the account and is free again."""
+        account.registrations.pop(domain, None)
+        self._index(account).remove(domain)
+        account.registration_workflows.pop(domain, None)
+        account.update_workflows.pop(domain, None)
+        self._owners.pop(domain, None)
+
+    def _advance(
+        self, account: Account, workflow: Workflow, now: datetime, *, new: bool = False
+    ) -> None:
+        """Move a workflow to ``now``; apply its outcome if it just ended (or was born ended)."""
+        was_completed = workflow.completed and not new
+        if workflow.advance(now):
+            self._dirty.add(account.id)
+        if workflow.completed and not was_completed:
+            account.running.pop((workflow.kind.value, workflow.domain_name), None)
+            self._finish(account, workflow)
+
+    def _finish(self, account: Account, workflow: Workflow) -> None:
+        at = workflow.updated_at
+        registration = account.registrations.get(workflow.domain_name)
+        if registration is None:
+            return
+        succeeded = workflow.state is WorkflowState.SUCCEEDED
+        if workflow.kind is WorkflowKind.REGISTRATION:
+            if succeeded:
+                registration.status = RegistrationStatus.ACTIVE
+                registration.created_at = at
+                registration.expires_at = add_years(at, registration.years)
+                registration.updated_at = at
+                self._index(account).put(registration)
+                billing.charge(self.world, account, registration, at)
+                workflow.extra_context["registration"] = dataclasses.replace(registration)
+                # A new registration can only bring the account's next event forward.
+                due = self._next_event(account, registration)
+                if due is not None and (account.next_event is None or due < account.next_event):
+                    account.next_event = due
+            else:
+                del account.registrations[workflow.domain_name]
+                self._index(account).remove(workflow.domain_name)
+                self._owners.pop(workflow.domain_name, None)
+        elif succeeded:
+            registration.auto_renew = bool(
+                workflow.changes.get("auto_renew", registration.auto_renew)
+            )
+            registration.updated_at = at
+            workflow.extra_context["registration"] = dataclasses.replace(registration)
+            self._reschedule(account)

@@ -1,0 +1,33 @@
+"""Scenarios: one YAML document describes a whole world. Loading is strict.
+
+``resolve()`` is the one way in: a bundled name, a path, a document, a
+``Scenario`` or a ``World``, with options. ``files`` finds and checks files
+against the published schema, ``builder`` turns a checked document into a
+world, and ``sources`` resolves what callers give.
+"""
+
+from registrar_mock.scenarios.builder import Scenario, check_fault_operations, from_document
+from registrar_mock.scenarios.files import (
+    ScenarioError,
+    bundled,
+    bundled_dir,
+    top_level_keys,
+    validate_fault,
+)
+from registrar_mock.scenarios.sources import ScenarioSource, find, load_file, redacted, resolve
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "ScenarioSource",
+    "bundled",
+    "bundled_dir",
+    "check_fault_operations",
+    "find",
+    "from_document",
+    "load_file",
+    "redacted",
+    "resolve",
+    "top_level_keys",
+    "validate_fault",
+]

@@ -1,0 +1,314 @@
+"""Building a :class:`~registrar_mock.model.World` from a scenario document, strictly.
+
+The schema has already checked shapes; this adds the rules a schema can't state
+(a step after a terminal state, duplicate accounts, a domain held twice, a fault
+naming an unknown operation) and names the path of whatever breaks them. Where a
+document leaves a field out, the model's own default applies: nothing here
+restates one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from registrar_mock import durations
+from registrar_mock.model.catalogue import Catalogue, Channel, Extension, default_catalogue
+from registrar_mock.model.records import Contact, PrivacyMode, RegistrationStatus, WorkflowState
+from registrar_mock.model.workflows import (
+    DEFAULT_REGISTRATION_SCRIPT,
+    DEFAULT_UPDATE_SCRIPT,
+    Script,
+    ScriptBook,
+    ScriptRule,
+    Step,
+)
+from registrar_mock.model.world import (
+    AccountSpec,
+    ApiKey,
+    Lifecycle,
+    PremiumDomain,
+    RegistryView,
+    SeedRegistration,
+    World,
+    default_registry,
+)
+from registrar_mock.names import normalize
+from registrar_mock.scenarios.files import ScenarioError, dotted, validate
+from registrar_mock.spec import registrar_operations
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A world, the fault rules it starts with (as checked documents) and where it came from."""
+
+    world: World
+    faults: tuple[Mapping[str, Any], ...] = ()
+    document: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "<built-in>"
+
+    @property
+    def name(self) -> str:
+        return self.world.name
+
+
+def from_document(
+    document: Any, *, source: str = "<inline>", default_name: str = "inline"
+) -> Scenario:
+    validate(document, source)
+    return _Builder(document, source).build(default_name)
+
+
+def _given(spec: Mapping[str, Any], **renames: str) -> dict[str, Any]:
+    """The keyword arguments for fields a document gives: ``{field: spec[key]}``."""
+    return {name: spec[key] for name, key in renames.items() if key in spec}
+
+
+class _Builder:
+    def __init__(self, document: Mapping[str, Any], source: str) -> None:
+        self.doc = document
+        self.source = source
+
+    def fail(self, path: Sequence[Any], problem: str) -> ScenarioError:
+        return ScenarioError(self.source, dotted(path), problem)
+
+    def build(self, default_name: str) -> Scenario:
+        doc = self.doc
+        catalogue = self.catalogue()
+        accounts = tuple(
+            self.account(spec, ["accounts", i], catalogue)
+            for i, spec in enumerate(doc.get("accounts", []))
+        )
+        ids = [account.id for account in accounts]
+        for i, account_id in enumerate(ids):
+            if account_id in ids[:i]:
+                raise self.fail(["accounts", i, "id"], f"duplicate account id {account_id!r}")
+        held: dict[str, str] = {}
+        for i, account in enumerate(accounts):
+            for j, seed in enumerate(account.registrations):
+                if seed.domain_name in held:
+                    raise self.fail(
+                        ["accounts", i, "registrations", j, "domain"],
+                        f"{seed.domain_name} is already held by account {held[seed.domain_name]}",
+                    )
+                held[seed.domain_name] = account.id
+        options: dict[str, Any] = _given(doc, domain_limit="domain_limit", seed="seed")
+        if "sync_wait" in doc:
+            options["sync_wait_seconds"] = durations.seconds(doc["sync_wait"])
+        if "start" in doc:
+            options["start"] = self.timestamp(doc["start"], ["start"])
+        world = World(
+            name=str(doc.get("name", default_name)),
+            description=str(doc.get("description", "")),
+            accounts=accounts,
+            # A world that lists no account serves any; one that lists some, only those.
+            open_accounts=bool(doc.get("open_accounts", not accounts)),
+            catalogue=catalogue,
+            registry=self.registry(),
+            scripts=self.scripts(),
+            lifecycle=self.lifecycle(),
+            **options,
+        )
+        faults = tuple(
+            self.fault(spec, ["faults", i], set(ids), world.open_accounts)
+            for i, spec in enumerate(doc.get("faults", []))
+        )
+        return Scenario(world, faults, document=doc, source=self.source)
+
+    # --- pieces ---
+
+    def timestamp(self, value: str, path: list[Any]) -> datetime:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.fail(path, f"not a timestamp: {value!r}") from None
+        if parsed.tzinfo is None:
+            raise self.fail(path, "timestamps need a timezone, e.g. a trailing Z")
+        return parsed.astimezone(UTC)
+
+    def domain(self, value: str, path: list[Any]) -> str:
+        name = normalize(value)
+        if name is None:
+            raise self.fail(path, f"not a valid domain name: {value!r}")
+        return name
+
+    def catalogue(self) -> Catalogue:
+        spec = self.doc.get("extensions", {})
+        base = (
+            {ext.name: ext for ext in default_catalogue()}
+            if spec.get("include_defaults", True)
+            else {}
+        )
+        for i, entry in enumerate(spec.get("entries", [])):
+            path = ["extensions", "entries", i]
+            changes = _given(
+                entry, currency="currency", min_years="min_years", max_years="max_years"
+            )
+            if "channel" in entry:
+                changes["channel"] = Channel(entry["channel"])
+            if "registration_cost" in entry:
+                changes["registration_cost"] = Decimal(entry["registration_cost"])
+                # One price given is both prices, unless the renewal is given too.
+                changes["renewal_cost"] = changes["registration_cost"]
+            if "renewal_cost" in entry:
+                changes["renewal_cost"] = Decimal(entry["renewal_cost"])
+            known = base.get(entry["name"])
+            extension = replace(known, **changes) if known else Extension(entry["name"], **changes)
+            if extension.min_years > extension.max_years:
+                raise self.fail([*path, "min_years"], "min_years is greater than max_years")
+            base[extension.name] = extension
+        return Catalogue(base.values())
+
+    def registry(self) -> RegistryView:
+        spec = self.doc.get("registry", {})
+        base = default_registry() if spec.get("include_defaults", True) else RegistryView()
+        taken = set(base.taken)
+        taken.update(
+            self.domain(d, ["registry", "taken", i]) for i, d in enumerate(spec.get("taken", []))
+        )
+        premium = dict(base.premium)
+        for i, entry in enumerate(spec.get("premium", [])):
+            name = self.domain(entry["domain"], ["registry", "premium", i, "domain"])
+            cost = Decimal(entry["registration_cost"])
+            premium[name] = PremiumDomain(name, cost, Decimal(entry.get("renewal_cost", cost)))
+        stale = {
+            self.domain(d, ["registry", "stale_in_search", i])
+            for i, d in enumerate(spec.get("stale_in_search", []))
+        }
+        return RegistryView(frozenset(taken), premium, frozenset(base.stale_in_search | stale))
+
+    def script(self, steps: list[Mapping[str, Any]], path: list[Any]) -> Script:
+        built: list[Step] = []
+        for i, step in enumerate(steps):
+            here = [*path, i]
+            state = WorkflowState(step["state"])
+            if built and built[-1].state.terminal:
+                raise self.fail(here, f"a step after the terminal state {built[-1].state.value}")
+            if "for" in step and "polls" in step:
+                raise self.fail(here, "a step holds either 'for' a time or for 'polls', not both")
+            if state.terminal and ("for" in step or "polls" in step):
+                raise self.fail(here, f"{state.value} is terminal and cannot hold")
+            if "error" in step and state is not WorkflowState.FAILED:
+                raise self.fail([*here, "error"], "only a failed step carries an error")
+            if state is WorkflowState.FAILED and "error" not in step:
+                raise self.fail(here, "a failed step needs error.code and error.message")
+            if state is WorkflowState.ACTION_REQUIRED:
+                missing = {"action", "confirmation_sent_to"} - set(step.get("context", {}))
+                if missing:
+                    raise self.fail([*here, "context"], f"action_required needs {sorted(missing)}")
+            error = step.get("error", {})
+            built.append(
+                Step(
+                    state,
+                    seconds=durations.seconds(step["for"]) if "for" in step else None,
+                    polls=step.get("polls"),
+                    context=dict(step.get("context", {})),
+                    error_code=error.get("code"),
+                    error_message=error.get("message"),
+                )
+            )
+        if not built[-1].state.terminal:
+            raise self.fail([*path, len(steps) - 1], "a script must end in succeeded or failed")
+        return Script(tuple(built))
+
+    def scripts(self) -> ScriptBook:
+        spec = self.doc.get("workflows", {})
+        books: dict[str, tuple[Script, tuple[ScriptRule, ...]]] = {}
+        defaults = {"registration": DEFAULT_REGISTRATION_SCRIPT, "update": DEFAULT_UPDATE_SCRIPT}
+        for kind, default in defaults.items():
+            kind_spec = spec.get(kind, {})
+            path = ["workflows", kind]
+            if "default" in kind_spec:
+                default = self.script(kind_spec["default"], [*path, "default"])
+            rules = tuple(
+                ScriptRule(
+                    rule["match"].lower(), self.script(rule["steps"], [*path, "rules", i, "steps"])
+                )
+                for i, rule in enumerate(kind_spec.get("rules", []))
+            )
+            books[kind] = (default, rules)
+        return ScriptBook(
+            registration_rules=books["registration"][1],
+            update_rules=books["update"][1],
+            default_registration=books["registration"][0],
+            default_update=books["update"][0],
+        )
+
+    def lifecycle(self) -> Lifecycle:
+        spec = self.doc.get("lifecycle", {})
+        phases = ("renew_before", "expired_for", "redemption_for", "pending_delete_for")
+        return Lifecycle(**{name: durations.seconds(spec[name]) for name in phases if name in spec})
+
+    def contact(self, spec: Mapping[str, Any]) -> Contact:
+        fields: dict[str, Any] = {key: spec.get(key) for key in Contact.__dataclass_fields__}
+        return Contact(**fields)
+
+    def account(
+        self, spec: Mapping[str, Any], path: list[Any], catalogue: Catalogue
+    ) -> AccountSpec:
+        seeds = [
+            self.seed_registration(entry, [*path, "registrations", i])
+            for i, entry in enumerate(spec.get("registrations", []))
+        ]
+        generate = spec.get("generate")
+        if generate is not None:
+            options = _given(generate, years="years", auto_renew="auto_renew")
+            if "created_at" in generate:
+                options["created_at"] = self.timestamp(
+                    generate["created_at"], [*path, "generate", "created_at"]
+                )
+            pattern = generate.get("pattern", f"{spec['id']}-{{n}}.com")
+            for n in range(generate["count"]):
+                name = self.domain(pattern.replace("{n}", str(n)), [*path, "generate", "pattern"])
+                seeds.append(SeedRegistration(name, **options))
+        for i, seed in enumerate(seeds):
+            _, _, extension = catalogue.split(seed.domain_name)
+            if extension is None:
+                raise self.fail([*path, "registrations", i, "domain"], "unknown extension")
+        options = _given(spec, has_billing="billing")
+        if "default_contact" in spec:
+            contact = spec["default_contact"]
+            options["default_contact"] = None if contact is None else self.contact(contact)
+        return AccountSpec(
+            id=spec["id"],
+            tokens=tuple(spec.get("tokens", ())),
+            api_keys=tuple(ApiKey(k["email"], k["key"]) for k in spec.get("api_keys", ())),
+            registrations=tuple(seeds),
+            **options,
+        )
+
+    def seed_registration(self, spec: Mapping[str, Any], path: list[Any]) -> SeedRegistration:
+        name = self.domain(spec["domain"], [*path, "domain"])
+        options: dict[str, Any] = _given(spec, auto_renew="auto_renew", locked="locked")
+        for key in ("created_at", "expires_at"):
+            if key in spec:
+                options[key] = self.timestamp(spec[key], [*path, key])
+        if "status" in spec:
+            options["status"] = RegistrationStatus(spec["status"])
+        if "privacy_mode" in spec:
+            options["privacy_mode"] = PrivacyMode(spec["privacy_mode"])
+        seed = SeedRegistration(name, **options)
+        if seed.expires_at is not None and seed.expires_at <= seed.created_at:
+            raise self.fail([*path, "expires_at"], "expires_at must be after created_at")
+        return seed
+
+    def fault(
+        self, spec: Mapping[str, Any], path: list[Any], accounts: set[str], open_accounts: bool
+    ) -> Mapping[str, Any]:
+        check_fault_operations(spec, self.source, dotted(path))
+        account = spec.get("account")
+        if account is not None and not open_accounts and account not in accounts:
+            raise self.fail([*path, "account"], f"no account {account!r} in this scenario")
+        # A rule without an id is named by its place in the list, so a reset names it the same.
+        return {"id": f"fault-{path[-1] + 1}", **spec}
+
+
+def check_fault_operations(spec: Mapping[str, Any], source: str, where: str = "") -> None:
+    """Fault rules name operations by the spec's operationIds; refuse any other name."""
+    for i, operation in enumerate(spec.get("operations", [])):
+        if operation not in registrar_operations():
+            at = f"{where}.operations[{i}]" if where else f"operations[{i}]"
+            raise ScenarioError(source, at, f"unknown operation {operation!r}")

@@ -1,0 +1,118 @@
+"""Finding, reading and checking scenario files.
+
+A bad file is refused with a :class:`ScenarioError` naming the file and the path
+inside it, e.g. ``near-limit.yaml: accounts[0].registrations[3].expires_at: ...``.
+The format is published as a JSON Schema (``scenario.schema.json``, beside the
+bundled files) so editors can check files as they are written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from registrar_mock.scenarios import bundled as _bundled_package
+
+SCHEMA_NAME = "scenario.schema.json"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names the file and the path in it."""
+
+    def __init__(self, source: str, path: str, problem: str) -> None:
+        self.source, self.path, self.problem = source, path, problem
+        where = f"{source}: {path}" if path else source
+        super().__init__(f"{where}: {problem}")
+
+
+def bundled_dir() -> Path:
+    """Where the bundled scenarios are: ``registrar_mock.scenarios.bundled``."""
+    return Path(_bundled_package.__file__).resolve().parent
+
+
+def bundled() -> dict[str, Path]:
+    """The bundled scenarios by name."""
+    return {path.stem: path for path in sorted(bundled_dir().glob("*.yaml"))}
+
+
+def display_name(path: Path) -> str:
+    """How messages name a file: bundled ones by file name, others as given."""
+    return path.name if path.resolve().parent == bundled_dir() else str(path)
+
+
+def read_document(path: Path) -> Any:
+    """A scenario file's YAML document (``{}`` for an empty file)."""
+    source = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(source, "", f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, "", "not a scenario file: it is not UTF-8 text") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        raise ScenarioError(
+            source, where, f"not valid YAML: {getattr(exc, 'problem', None) or 'unreadable'}"
+        ) from None
+    return {} if document is None else document
+
+
+@cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((bundled_dir() / SCHEMA_NAME).read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@cache
+def _fault_validator() -> jsonschema.Draft202012Validator:
+    defs = schema()["$defs"]
+    return jsonschema.Draft202012Validator({**defs["fault"], "$defs": defs})
+
+
+def validate(document: Any, source: str) -> None:
+    """Check a whole document against the schema; raises ScenarioError."""
+    _raise_first(_validator(), document, source)
+
+
+def validate_fault(spec: Any, source: str = "fault") -> None:
+    """Check one fault rule against the schema's definition of one; raises ScenarioError."""
+    _raise_first(_fault_validator(), spec, source)
+
+
+def _raise_first(validator: jsonschema.Draft202012Validator, document: Any, source: str) -> None:
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    best = jsonschema.exceptions.best_match(errors)
+    if best is None:  # pragma: no cover - best_match returns one when there are errors
+        best = errors[0]
+    raise ScenarioError(source, dotted(best.absolute_path), best.message)
+
+
+def dotted(path: Iterable[Any]) -> str:
+    """``["accounts", 1, "registrations"]`` as ``accounts[1].registrations``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def top_level_keys() -> list[str]:
+    """The keys a scenario document may have (what the fixtures' options may replace)."""
+    return list(schema()["properties"])

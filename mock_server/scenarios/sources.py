@@ -1,0 +1,128 @@
+"""The one place that turns "a scenario" into a :class:`Scenario`.
+
+A scenario may be given as a bundled name (``"near-limit"``), a path to a YAML
+file, a document (a dict), a loaded :class:`Scenario` or a :class:`World` built in
+code, with options that replace top-level keys of its document. ``create_app``,
+the control API, the command line and the pytest plugin all come here, so they
+accept the same forms and refuse bad ones with the same messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from registrar_mock.model import World, secret_digest
+from registrar_mock.scenarios.builder import Scenario, from_document
+from registrar_mock.scenarios.files import (
+    ScenarioError,
+    bundled,
+    display_name,
+    read_document,
+    top_level_keys,
+)
+
+ScenarioSource = Scenario | World | str | os.PathLike[str] | Mapping[str, Any] | None
+
+DEFAULT = "default"
+
+
+def find(name_or_path: str | os.PathLike[str], here: Path | None = None) -> Path:
+    """The file a name or path means: a bundled name, then a path (beside ``here`` first)."""
+    text = os.fspath(name_or_path)
+    found = bundled().get(text)
+    if found is not None:
+        return found
+    path = Path(text)
+    if here is not None and not path.is_absolute() and (here / path).is_file():
+        return here / path
+    if path.is_file():
+        return path
+    names = ", ".join(bundled())
+    raise ScenarioError(text, "", f"no such scenario file or bundled scenario (bundled: {names})")
+
+
+def load_file(path: Path) -> Scenario:
+    return from_document(read_document(path), source=display_name(path), default_name=path.stem)
+
+
+def resolve(source: ScenarioSource = None, *, here: Path | None = None, **options: Any) -> Scenario:
+    """A scenario from any of the forms above, with ``options`` replacing top-level keys.
+
+    Raises :class:`ScenarioError`, whose message names what is wrong and where.
+    """
+    if source is None:
+        scenario = load_file(find(DEFAULT))
+    elif isinstance(source, Scenario):
+        scenario = source
+    elif isinstance(source, World):
+        scenario = Scenario(source)
+    elif isinstance(source, Mapping):
+        scenario = from_document(dict(source), source="<document>")
+    elif isinstance(source, str | os.PathLike):
+        scenario = load_file(find(source, here))
+    else:
+        raise ScenarioError(
+            repr(source)[:60], "", "a scenario is a bundled name, a path, a dict or a Scenario"
+        )
+    return with_options(scenario, options) if options else scenario
+
+
+def with_options(scenario: Scenario, options: Mapping[str, Any]) -> Scenario:
+    """``scenario`` with top-level keys of its document replaced by ``options``."""
+    if not scenario.document:
+        raise ScenarioError(
+            scenario.source, "", "options need a scenario loaded from a file or a document"
+        )
+    keys = top_level_keys()
+    for key in options:
+        if key not in keys:
+            raise ScenarioError(
+                f"option {key}", "", f"not a scenario key; options are {', '.join(keys)}"
+            )
+    document = dict(scenario.document)
+    document.update((key, _plain(value)) for key, value in options.items())
+    try:
+        changed = from_document(document, source=scenario.source, default_name=scenario.name)
+    except ScenarioError as exc:
+        key = exc.path.split(".")[0].split("[")[0]
+        if key not in options:
+            raise
+        raise ScenarioError(f"option {exc.path}", "", exc.problem) from None
+    return replace(changed, source=scenario.source)
+
+
+def _plain(value: Any) -> Any:
+    """Python values a caller may pass, as the YAML document would hold them."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.isoformat()  # the loader refuses it, saying a timezone is needed
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def redacted(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a scenario document with each token and key replaced by its digest.
+
+    Exports and state files hold this, so they never carry a credential, and
+    loading them still accepts the real credentials.
+    """
+    copy: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    for account in copy.get("accounts", []):
+        account["tokens"] = [_digest(token) for token in account.get("tokens", [])]
+        for api_key in account.get("api_keys", []):
+            api_key["key"] = _digest(api_key["key"])
+    return copy
+
+
+def _digest(secret: str) -> str:
+    return secret if secret.startswith("sha256:") else secret_digest(secret)

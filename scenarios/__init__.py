@@ -1,0 +1,1 @@
+"""The bundled scenario files and their JSON Schema (data only)."""

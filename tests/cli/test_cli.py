@@ -1,0 +1,175 @@
+"""The registrar-mock command line: commands, help, errors and the banner."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from registrar_mock import create_app
+from registrar_mock.cli import main
+from registrar_mock.cli.banner import banner, mask
+from registrar_mock.cli.serve import CliError, _app_options, bind
+from tests.live import serve
+
+
+def test_scenarios_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "list"]) == 0
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert {"default", "near-limit", "flaky", "expiring"} <= set(names)
+
+
+def test_scenarios_show(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "show", "near-limit"]) == 0
+    assert "count: 99" in capsys.readouterr().out
+
+
+def test_scenarios_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("name: good\ndomain_limit: 5\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\naccounts:\n  - id: a\n    billing: maybe\n")
+    assert main(["scenarios", "validate", str(good)]) == 0
+    assert main(["scenarios", "validate", str(good), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: accounts[0].billing:" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_scenario_is_one_line_and_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "show", "atlantis"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("registrar-mock: atlantis")
+
+
+def test_serve_takes_a_scenario_path(tmp_path: Path) -> None:
+    world = tmp_path / "closed.yaml"
+    world.write_text(
+        "name: closed\nopen_accounts: false\naccounts:\n  - id: only\n    tokens: [t0k]\n"
+    )
+    with serve("--scenario", str(world)) as base:
+        ok = httpx.get(f"{base}/accounts/only/registrar/registrations",
+                       headers={"Authorization": "Bearer t0k"})  # fmt: skip
+        refused = httpx.get(f"{base}/accounts/only/registrar/registrations",
+                            headers={"Authorization": "Bearer other"})  # fmt: skip
+        health = httpx.get(base.replace("/client/v4", "/__mock__/health")).json()
+    assert ok.status_code == 200
+    assert refused.status_code == 403
+    assert health["result"]["scenario"] == "closed"
+
+
+# --- help and errors ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["serve"],
+        ["scenarios"],
+        ["scenarios", "list"],
+        ["scenarios", "show"],
+        ["scenarios", "validate"],
+    ],
+)
+def test_every_command_has_help_with_examples(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "example" in out
+    assert "registrar-mock " in out.split("example", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([], "the following arguments are required: COMMAND"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["serve", "--port", "http"], "argument --port: give a number from 0 to 65535, not 'http'"),
+        (
+            ["serve", "--port", "70000"],
+            "argument --port: give a number from 0 to 65535, not '70000'",
+        ),
+        (["serve", "--log-level", "loud"], "invalid choice: 'loud'"),
+        (["serve", "--time-scale", "0"], "--time-scale must be positive"),
+        (["serve", "--scenario", "atlantis"], "atlantis: no such scenario file"),
+        (["serve", "--reload-scenario"], "scenarios show default > my-world.yaml"),
+        (["serve", "--reload-scenario", "--scenario", "flaky"], "'flaky' is bundled"),
+        (["scenarios", "validate"], "the following arguments are required: paths"),
+    ],
+)
+def test_errors_are_one_line_and_not_zero(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("registrar-mock: ")
+    assert says in lines[0]
+    assert captured.out == ""
+
+
+def test_a_port_in_use_is_one_clear_line() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(CliError, match=f"port {port} on 127.0.0.1 is already in use"):
+            bind("127.0.0.1", port)
+
+
+def test_flags_the_app_cannot_take_are_refused() -> None:
+    def old_create_app(scenario: object = None, *, clock: object = None) -> None: ...
+
+    assert _app_options(old_create_app, state_file=None, control_token=None) == {}
+    with pytest.raises(CliError, match="--control-token is not supported by this version"):
+        _app_options(old_create_app, state_file=None, control_token="s3cret")
+
+
+# --- the banner -----------------------------------------------------------------
+
+
+def test_banner_for_an_open_world() -> None:
+    text = banner(create_app(), host="127.0.0.1", port=8787)
+    base = "http://127.0.0.1:8787/client/v4"
+    assert f"Base URL     {base}" in text
+    assert "Scenario     default (default.yaml)" in text
+    assert "any account id, with any well-formed token" in text
+    assert "Control API  http://127.0.0.1:8787/__mock__" in text
+    curl = next(line.strip() for line in text.splitlines() if line.strip().startswith("curl"))
+    assert curl == (
+        f"curl -s -H 'Authorization: Bearer any-token' {base}/accounts/"
+        "023e105f4ecef8ad9ca31a8372d0c353/registrar/registrations"
+    )
+    assert "WARNING" not in text
+
+
+def test_banner_never_prints_a_secret_in_full() -> None:
+    text = banner(create_app("two-accounts"), host="127.0.0.1", port=8787)
+    assert "acme0000000000000000000000000001  token ac…en, key ops@acme.example 0123…1234" in text
+    assert "globex00000000000000000000000002  token glo…ken" in text
+    for secret in ("acme-token", "globex-token", "0123456789abcdef0123456789abcdef01234"):
+        assert secret not in text
+    assert 'curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8787' in text
+
+
+def test_mask() -> None:
+    assert mask("0123456789abcdef0123456789abcdef") == "0123…cdef"
+    assert mask("acme-token") == "ac…en"
+    assert mask("abc") == "…"
+
+
+def test_banner_warns_when_the_control_api_is_exposed() -> None:
+    exposed = banner(create_app(), host="0.0.0.0", port=80)
+    assert "Base URL     http://127.0.0.1:80/client/v4" in exposed
+    assert "WARNING      0.0.0.0 is reachable from other machines" in exposed
+    assert "set --control-token" in exposed
+    guarded = banner(create_app(control_token="s3cret"), host="0.0.0.0", port=80)
+    assert "WARNING" not in guarded
+    assert "(Authorization: Bearer <your --control-token>)" in guarded
+    assert "s3cret" not in guarded

@@ -1,0 +1,108 @@
+"""Logs of `registrar-mock serve`: one structured line per request, never a stall."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from registrar_mock import create_app
+from registrar_mock.cli import logs
+from registrar_mock.testing import SyncASGITransport
+
+
+@pytest.fixture
+def restore_loggers() -> Iterator[None]:
+    names = ["registrar_mock", "registrar_mock.access", "uvicorn", "uvicorn.access"]
+    saved = [
+        (logger, logger.handlers[:], logger.level, logger.propagate, logger.disabled)
+        for logger in map(logging.getLogger, names)
+    ]
+    yield
+    for logger, handlers, level, propagate, disabled in saved:
+        for added in set(logger.handlers) - set(handlers):
+            added.close()
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate, logger.disabled = propagate, disabled
+
+
+def test_access_line() -> None:
+    request = {"method": "GET", "path": "/client/v4/accounts/a b/x", "account": None,
+               "status": 200, "duration_ms": 1.234}  # fmt: skip
+    assert logs.access_line(request) == (
+        'method=GET path="/client/v4/accounts/a b/x" account=- status=200 ms=1.2'
+    )
+
+
+@pytest.mark.usefixtures("restore_loggers")
+@pytest.mark.parametrize(
+    ("level", "access", "logged"),
+    [
+        ("info", None, True),
+        ("debug", None, True),
+        ("warning", None, False),
+        ("warning", True, True),
+        ("info", False, False),
+    ],
+)
+def test_one_structured_line_per_request(level: str, access: bool | None, logged: bool) -> None:
+    stream = io.StringIO()
+    handler = logs.configure(level, access, stream)
+    app = create_app()
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock") as http:
+        http.get("/client/v4/accounts/acme/registrar/registrations",
+                 headers={"Authorization": "Bearer t"})  # fmt: skip
+        http.get("/__mock__/health")
+    handler.flush()
+    lines = stream.getvalue().splitlines()
+    if not logged:
+        assert lines == []
+        return
+    [line] = lines
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO method=GET "
+        r"path=/client/v4/accounts/acme/registrar/registrations account=acme status=200 "
+        r"ms=\d+\.\d",
+        line,
+    ), line
+
+
+class StuckStream(io.StringIO):
+    """stderr as a pipe nobody reads: every write waits until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writing = threading.Event()
+        self.released = threading.Event()
+
+    def write(self, text: str) -> int:
+        self.writing.set()
+        self.released.wait()
+        return super().write(text)
+
+
+def test_an_unread_stderr_never_stalls_the_server() -> None:
+    stream = StuckStream()
+    handler = logs.BackgroundHandler(stream, capacity=3)
+    handler.setFormatter(logs.LineFormatter())
+    log = logging.Logger("stuck")  # not registered: nothing global changes
+    log.addHandler(handler)
+    log.warning("line 0")
+    assert stream.writing.wait(10)  # the writer is stuck on line 0
+    for n in range(1, 10):
+        log.warning("line %d", n)  # returns at once: 1-3 wait in the queue, 4-9 are dropped
+    stream.released.set()
+    handler.close()
+    assert [line.split(" ", 2)[2] for line in stream.getvalue().splitlines()] == [
+        "line 0",
+        "6 log lines dropped: stderr was not read fast enough",
+        "line 1",
+        "line 2",
+        "line 3",
+    ]

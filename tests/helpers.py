@@ -1,0 +1,30 @@
+"""Small helpers the test modules share: the usual account, and reading error envelopes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+# The repository's root: the README and the bundled scenario files are read from it.
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+TOKEN = "test-token-123"
+
+
+def registrar_url(account: str = ACCOUNT) -> str:
+    return f"http://mock/client/v4/accounts/{account}/registrar"
+
+
+def register(api: httpx.Client, domain: str, **body: object) -> httpx.Response:
+    return api.post("/registrations", json={"domain_name": domain, **body})
+
+
+def only_error(response: httpx.Response) -> dict[str, object]:
+    """The single error of a failed response, after checking the failure envelope."""
+    body = response.json()
+    assert body["success"] is False
+    assert body["result"] is None
+    assert len(body["errors"]) == 1
+    item: dict[str, object] = body["errors"][0]
+    return item
