@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import http, inprocess, machine, report, scale, startup
+from . import http, inprocess, machine, pytest_cost, report, scale, startup
 from .wrk import WrkMissing
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ("http", "inprocess", "scale", "startup")
+PARTS = ("http", "inprocess", "scale", "startup", "pytest")
 
 
 def say(text: str) -> None:
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Benchmark registrar-mock: HTTP (wrk) against a bare-Starlette baseline, "
-        "in-process workflows, scale and start-up.",
+        "in-process workflows, scale, start-up and the pytest plugins' cost.",
     )
     parser.add_argument("--quick", action="store_true", help="the smallest configuration")
     parser.add_argument(
@@ -85,6 +85,7 @@ def configure(args: argparse.Namespace) -> dict[str, Any]:
         "scale": scale_config,
         "inprocess_seconds": 0.5 if quick else 3.0,
         "startup_runs": 2 if quick else 5,
+        "pytest_runs": 3 if quick else 15,
     }
 
 
@@ -112,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scale": asdict(config["scale"]),
             "inprocess_seconds": config["inprocess_seconds"],
             "startup_runs": config["startup_runs"],
+            "pytest_runs": config["pytest_runs"],
         },
         "skipped": {},
     }
@@ -152,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "startup" in parts:
         say("Start-up:")
         results["startup"] = startup.run(config["startup_runs"], say)
+
+    if "pytest" in parts:
+        say("What our pytest plugins cost an unrelated test run:")
+        results["pytest"] = pytest_cost.run(config["pytest_runs"], say)
 
     results["load_average"]["end"] = machine.load_average()
     results["duration_s"] = round(time.perf_counter() - began, 1)

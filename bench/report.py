@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import machine
+from . import machine, pytest_cost
 
 WORKFLOW_TARGET = 2000.0
 MEMORY_TARGET_MB = 500.0
@@ -146,6 +146,25 @@ def targets(results: dict[str, Any]) -> list[Target]:
                 met,
                 "" if met else f"over by {median - STARTUP_TARGET_S:.2f} s",
                 "; ".join(f"import {s['module']} {s['own_ms']:.0f} ms" for s in slow[:5]),
+            )
+        )
+
+    plugins = results.get("pytest")
+    name = "pytest start-up, our plugins vs none"
+    goal = f"< {pytest_cost.TARGET_MS:.0f} ms more"
+    if plugins is None:
+        found.append(Target(name, goal, "not measured", None))
+    else:
+        cost = plugins["cost_ms"]
+        met = cost < pytest_cost.TARGET_MS
+        found.append(
+            Target(
+                name,
+                goal,
+                f"{cost:+.0f} ms ({plugins['with_plugins_ms']:.0f} vs "
+                f"{plugins['without_plugins_ms']:.0f} ms)",
+                met,
+                "" if met else f"over by {cost - pytest_cost.TARGET_MS:.0f} ms",
             )
         )
     return found

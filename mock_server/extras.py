@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# What each extra installs, as the message names it.
 EXTRAS = {
-    "contract": "the contract kit (schemathesis, hypothesis, openapi-schema-validator)",
+    "contract": "schemathesis, hypothesis and openapi-schema-validator",
     "sdk": "the official cloudflare SDK",
 }
 
@@ -22,9 +23,8 @@ class MissingExtra(ImportError):
 
     def __init__(self, extra: str, feature: str, missing: str | None) -> None:
         self.extra = extra
-        what = f" ({missing} is not installed)" if missing else ""
         super().__init__(
-            f"{feature} needs {EXTRAS[extra]}: pip install 'registrar-mock[{extra}]'{what}",
+            f"{feature} needs {EXTRAS[extra]}: pip install 'registrar-mock[{extra}]'",
             name=missing,
         )
 

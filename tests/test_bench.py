@@ -29,6 +29,7 @@ MODULES = [
     "bench.launch",
     "bench.machine",
     "bench.profiling",
+    "bench.pytest_cost",
     "bench.report",
     "bench.scale",
     "bench.scenarios",
@@ -124,8 +125,10 @@ def test_smallest_configuration_writes_results(tmp_path: Path) -> None:
         "accounts",
     ]
     assert results["startup"]["median_s"] > 0
+    assert results["pytest"]["with_plugins_ms"] > 0 and results["pytest"]["without_plugins_ms"] > 0
     names = [target["name"] for target in results["targets"]]
     assert any("workflows" in name for name in names)
+    assert any("pytest start-up" in name for name in names)
     table = (tmp_path / "latest.md").read_text()
     assert "| Target | Goal | Measured | Result |" in table
     assert "HTTP**: skipped" in table
