@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -17,7 +19,7 @@ from registrar_mock.control import Control
 from registrar_mock.control.api import CONTROL_ROOT
 from registrar_mock.control.api import routes as control_routes
 from registrar_mock.errors import ApiError
-from registrar_mock.http import envelope
+from registrar_mock.http import envelope, guard
 from registrar_mock.http.edge import Edge
 from registrar_mock.http.endpoint import OPERATION
 from registrar_mock.http.routes import API_ROOT, api_routes
@@ -43,6 +45,7 @@ class MockApp(Starlette):
         *,
         store: StateFile | None = None,
         control_token: str | None = None,
+        scenario_dirs: Sequence[Path] = (),
     ) -> None:
         super().__init__(
             routes=[*api_routes(), Mount(CONTROL_ROOT, routes=control_routes())],
@@ -60,8 +63,16 @@ class MockApp(Starlette):
                 inner.redirect_slashes = False
         self.clock = clock
         self.registrar = Registrar(scenario.world, clock)
-        self.control = Control(scenario, clock, self.registrar, store, control_token)
+        self.control = Control(
+            scenario, clock, self.registrar, store, control_token, scenario_dirs=scenario_dirs
+        )
         self.edge: Edge = self.control
+        # Set by listen_on() when a server binds the app to a loopback address.
+        self.hosts: guard.HostCheck | None = None
+
+    def listen_on(self, host: str, allowed_hosts: Sequence[str] = ()) -> None:
+        """Tell the app where it is served: on loopback, it answers only to its own names."""
+        self.hosts = guard.HostCheck(host, allowed_hosts) if guard.is_loopback(host) else None
 
     @property
     def world(self) -> World:
@@ -75,7 +86,18 @@ class MockApp(Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or path.startswith(CONTROL_ROOT):
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        control = path.startswith(CONTROL_ROOT)
+        if control or self.hosts is not None:
+            refusal = guard.check(
+                scope["method"], scope["headers"], control=control, hosts=self.hosts
+            )
+            if refusal is not None:
+                await envelope.failure(refusal)(scope, receive, send)
+                return
+        if control:
             await super().__call__(scope, receive, send)
             return
         status = 0
@@ -124,6 +146,7 @@ def create_app(
     clock: Clock | None = None,
     state_file: str | Path | None = None,
     control_token: str | None = None,
+    scenario_dirs: Sequence[str | Path] = (),
 ) -> MockApp:
     """A fresh mock with its own state.
 
@@ -135,11 +158,21 @@ def create_app(
 
     With ``state_file``, all state lives in that SQLite file and a new app
     carries on where the last one stopped. With ``control_token``, the control
-    API requires ``Authorization: Bearer <control_token>``.
+    API requires ``Authorization: Bearer <control_token>``. Over HTTP, the control
+    API loads scenario files only from ``scenario_dirs`` and the directory of a
+    ``scenario`` given as a path.
     """
     store = StateFile.open(state_file) if state_file is not None else None
     try:
-        resolved = scenarios.resolve(scenario) if scenario is not None else None
+        dirs = [Path(d) for d in scenario_dirs]
+        resolved: Scenario | None = None
+        if isinstance(scenario, str | os.PathLike):
+            path = scenarios.find(scenario)
+            resolved = scenarios.load_file(path)
+            if path.resolve().parent != scenarios.bundled_dir():
+                dirs.append(path.parent)
+        elif scenario is not None:
+            resolved = scenarios.resolve(scenario)
         stored = store.load() if store is not None else None
         if stored is not None and stored.scenario is not None:
             saved = scenarios.from_document(stored.scenario, source=f"{state_file} (saved)")
@@ -153,7 +186,7 @@ def create_app(
         resolved = resolved or scenarios.resolve()
         if clock is None:
             clock = VirtualClock(resolved.world.start)
-        app = MockApp(resolved, clock, store=store, control_token=control_token)
+        app = MockApp(resolved, clock, store=store, control_token=control_token, scenario_dirs=dirs)
         if stored is not None:
             app.control.resume(stored)
         else:

@@ -230,7 +230,23 @@ CONTROL_TOKEN_REQUIRED = problem(
     **{"WWW-Authenticate": 'Bearer realm="registrar-mock control"'},
 )
 CONTROL_INVALID = problem(400, GENERIC, "{detail}")
+CONTROL_NEEDS_JSON = problem(
+    415, GENERIC, "The control API takes changes only with Content-Type: application/json"
+)
+CROSS_SITE_REFUSED = problem(
+    403,
+    GENERIC,
+    "The control API refuses requests from other web sites: only the mock's own pages, and "
+    "programs, may drive it",
+)
+HOST_REFUSED = problem(
+    403,
+    GENERIC,
+    "Host {host!r} is not a name of this server: listening on loopback, it answers only to "
+    "loopback names and those given with --allow-host",
+)
 SCENARIO_INVALID = problem(400, GENERIC, "{detail}")
+SCENARIO_NOT_ALLOWED = problem(403, GENERIC, "{detail}")
 STATE_INVALID = problem(400, GENERIC, "{detail}")
 FAULT_INVALID = problem(400, GENERIC, "{detail}")
 BAD_DURATION = problem(

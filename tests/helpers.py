@@ -9,6 +9,8 @@ import httpx
 # The repository's root: the README and the bundled scenario files are read from it.
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+# The control API takes changes only as JSON: its clients send this on every request.
+JSON = {"Content-Type": "application/json"}
 TOKEN = "test-token-123"
 
 

@@ -89,9 +89,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=_port, default=8787, help="port to bind (default 8787; 0 picks a free one)"
     )
     serve_parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name clients may use on loopback (repeatable); other names are "
+        "refused, against DNS rebinding",
+    )
+    serve_parser.add_argument(
         "--scenario",
         help="a bundled scenario name or a path to a YAML file (default: default, or the one "
         "saved in --state-file)",
+    )
+    serve_parser.add_argument(
+        "--scenario-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a directory the control API may load scenario files from (repeatable; the "
+        "directory of --scenario always may)",
     )
     serve_parser.add_argument(
         "--reload-scenario",

@@ -39,12 +39,22 @@ def serve(args: argparse.Namespace) -> int:
         raise CliError("--time-scale must be positive, e.g. 1 or 60")
     options = _app_options(create_app, state_file=args.state_file, control_token=args.control_token)
     watched = _watched_file(args.scenario) if args.reload_scenario else None
-    scenario = scenarios.resolve(args.scenario) if args.scenario is not None else None
+    for folder in args.scenario_dir:
+        if not Path(folder).is_dir():
+            raise CliError(f"--scenario-dir {folder}: not a directory")
+    # The scenario given as a path is found here, so its folder joins the loadable ones.
+    scenario = args.scenario
     log = logs.configure(args.log_level, args.access_log)
     sock = bind(args.host, args.port)
     app: MockApp | None = None
     try:
-        app = create_app(scenario, clock=SystemClock(time_scale=args.time_scale), **options)
+        app = create_app(
+            scenario,
+            clock=SystemClock(time_scale=args.time_scale),
+            scenario_dirs=args.scenario_dir,
+            **options,
+        )
+        app.listen_on(args.host, args.allow_host)
         port = sock.getsockname()[1]
         background: list[Job] = []
         if watched is not None:

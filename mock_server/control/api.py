@@ -87,7 +87,7 @@ async def reset(request: Request, control: Control) -> dict[str, Any]:
     elif "scenario" in body:
         if not isinstance(body["scenario"], str):
             raise _invalid("scenario must be a bundled name or a path", "/scenario")
-        scenario = control.reset(body["scenario"])
+        scenario = control.reset_to_named(body["scenario"])
     else:
         scenario = control.reset()
     return {"scenario": scenario.name, "now": isoformat(control.now())}

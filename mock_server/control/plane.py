@@ -12,8 +12,9 @@ Python callers and HTTP callers see the same status, code and message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from registrar_mock import durations
@@ -28,7 +29,9 @@ from registrar_mock.model.workflows import Workflow
 from registrar_mock.scenarios import (
     Scenario,
     ScenarioError,
+    ScenarioNotAllowed,
     ScenarioSource,
+    find,
     redacted,
     resolve,
     validate_fault,
@@ -49,8 +52,11 @@ class Control:
         registrar: Registrar,
         store: StateFile | None = None,
         control_token: str | None = None,
+        scenario_dirs: Sequence[Path] = (),
     ) -> None:
         self.scenario = scenario
+        # The only directories the control API may load scenario files from.
+        self.scenario_dirs = tuple(scenario_dirs)
         self.clock = clock
         self.registrar = registrar
         self.faults = FaultBook(seed=scenario.world.seed)
@@ -125,6 +131,19 @@ class Control:
                 self.scenario = resolve(scenario)
             except ScenarioError as exc:
                 raise e.SCENARIO_INVALID(detail=str(exc)) from None
+        return self._restart()
+
+    def reset_to_named(self, name: str) -> Scenario:
+        """Reset to a scenario named over HTTP: bundled, or a file in ``scenario_dirs`` only."""
+        try:
+            path = find(name, roots=self.scenario_dirs)
+        except ScenarioNotAllowed as exc:
+            raise e.SCENARIO_NOT_ALLOWED(detail=str(exc)) from None
+        except ScenarioError as exc:
+            raise e.SCENARIO_INVALID(detail=str(exc)) from None
+        return self.reset(path)
+
+    def _restart(self) -> Scenario:
         world = self.scenario.world
         self.registrar.load(world)
         if isinstance(self.clock, VirtualClock):

@@ -14,11 +14,19 @@ from registrar_mock.scenarios.files import (
     top_level_keys,
     validate_fault,
 )
-from registrar_mock.scenarios.sources import ScenarioSource, find, load_file, redacted, resolve
+from registrar_mock.scenarios.sources import (
+    ScenarioNotAllowed,
+    ScenarioSource,
+    find,
+    load_file,
+    redacted,
+    resolve,
+)
 
 __all__ = [
     "Scenario",
     "ScenarioError",
+    "ScenarioNotAllowed",
     "ScenarioSource",
     "bundled",
     "bundled_dir",

@@ -82,19 +82,22 @@ class _Builder:
             self.account(spec, ["accounts", i], catalogue)
             for i, spec in enumerate(doc.get("accounts", []))
         )
+        # Messages name places in the file, never the values in it: a scenario error can
+        # reach an HTTP answer, and must not carry a file's contents.
         ids = [account.id for account in accounts]
         for i, account_id in enumerate(ids):
             if account_id in ids[:i]:
-                raise self.fail(["accounts", i, "id"], f"duplicate account id {account_id!r}")
+                first = ids.index(account_id)
+                raise self.fail(["accounts", i, "id"], f"the same id as accounts[{first}]")
         held: dict[str, str] = {}
         for i, account in enumerate(accounts):
             for j, seed in enumerate(account.registrations):
                 if seed.domain_name in held:
                     raise self.fail(
                         ["accounts", i, "registrations", j, "domain"],
-                        f"{seed.domain_name} is already held by account {held[seed.domain_name]}",
+                        f"already held by {held[seed.domain_name]}",
                     )
-                held[seed.domain_name] = account.id
+                held[seed.domain_name] = dotted(["accounts", i, "registrations", j])
         options: dict[str, Any] = _given(doc, domain_limit="domain_limit", seed="seed")
         if "sync_wait" in doc:
             options["sync_wait_seconds"] = durations.seconds(doc["sync_wait"])
@@ -124,7 +127,7 @@ class _Builder:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise self.fail(path, f"not a timestamp: {value!r}") from None
+            raise self.fail(path, "not an RFC 3339 timestamp") from None
         if parsed.tzinfo is None:
             raise self.fail(path, "timestamps need a timezone, e.g. a trailing Z")
         return parsed.astimezone(UTC)
@@ -132,7 +135,7 @@ class _Builder:
     def domain(self, value: str, path: list[Any]) -> str:
         name = normalize(value)
         if name is None:
-            raise self.fail(path, f"not a valid domain name: {value!r}")
+            raise self.fail(path, "not a valid domain name")
         return name
 
     def catalogue(self) -> Catalogue:
@@ -301,7 +304,7 @@ class _Builder:
         check_fault_operations(spec, self.source, dotted(path))
         account = spec.get("account")
         if account is not None and not open_accounts and account not in accounts:
-            raise self.fail([*path, "account"], f"no account {account!r} in this scenario")
+            raise self.fail([*path, "account"], "names no account of this scenario")
         # A rule without an id is named by its place in the list, so a reset names it the same.
         return {"id": f"fault-{path[-1] + 1}", **spec}
 
@@ -311,4 +314,4 @@ def check_fault_operations(spec: Mapping[str, Any], source: str, where: str = ""
     for i, operation in enumerate(spec.get("operations", [])):
         if operation not in registrar_operations():
             at = f"{where}.operations[{i}]" if where else f"operations[{i}]"
-            raise ScenarioError(source, at, f"unknown operation {operation!r}")
+            raise ScenarioError(source, at, "not an operationId of the Registrar API")

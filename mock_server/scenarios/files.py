@@ -9,6 +9,7 @@ bundled files) so editors can check files as they are written.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -102,7 +103,68 @@ def _raise_first(validator: jsonschema.Draft202012Validator, document: Any, sour
     best = jsonschema.exceptions.best_match(errors)
     if best is None:  # pragma: no cover - best_match returns one when there are errors
         best = errors[0]
-    raise ScenarioError(source, dotted(best.absolute_path), best.message)
+    raise ScenarioError(source, dotted(best.absolute_path), describe(best))
+
+
+_TYPES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+          "number": "a number", "boolean": "a boolean (true or false)", "null": "null"}  # fmt: skip
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+
+
+def describe(error: jsonschema.ValidationError) -> str:
+    """What a schema error means, in words taken from the schema only.
+
+    jsonschema's own messages quote the offending value; these never do, so no
+    message (a control API answer, a log line) can carry a file's contents.
+    """
+    rule, expected, schema = error.validator, error.validator_value, error.schema
+    hint = _hint(error)
+    if rule == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        return "must be " + " or ".join(_TYPES.get(kind, kind) for kind in kinds)
+    if rule == "enum":
+        return "must be one of: " + ", ".join(json.dumps(value) for value in expected)
+    if rule == "const":
+        return f"must be {json.dumps(expected)}"
+    if rule == "required" and isinstance(error.instance, dict):
+        missing = [key for key in expected if key not in error.instance]
+        return f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} required"
+    if rule == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(schema.get("properties", {}))
+        unknown = [key for key in error.instance if key not in allowed]
+        named = [key for key in unknown if isinstance(key, str) and _SAFE_KEY.fullmatch(key)]
+        shown = ", ".join(repr(key) for key in named[:3]) or "a key"
+        known = ", ".join(sorted(allowed)) if allowed else "none"
+        return f"unknown key {shown} (allowed here: {known})"
+    bounds = {
+        "minimum": "must be at least {}",
+        "maximum": "must be at most {}",
+        "exclusiveMinimum": "must be more than {}",
+        "exclusiveMaximum": "must be less than {}",
+        "minLength": "must be at least {} characters long",
+        "maxLength": "must be at most {} characters long",
+        "minItems": "must hold at least {} items",
+        "maxItems": "must hold at most {} items",
+        "minProperties": "must hold at least {} keys",
+    }
+    if rule in bounds:
+        return bounds[rule].format(expected)
+    if rule == "pattern":
+        return f"is not in the expected form{f': {hint}' if hint else ''}"
+    if rule == "format":
+        return f"must be a valid {expected}"
+    if rule in ("oneOf", "anyOf"):
+        return f"matches none of the allowed forms{f': {hint}' if hint else ''}"
+    return f"is not valid here ({rule})"
+
+
+def _hint(error: jsonschema.ValidationError | None) -> str | None:
+    """The schema's own description of what was expected, from the error or what holds it."""
+    while error is not None:
+        if isinstance(error.schema, dict) and error.schema.get("description"):
+            return str(error.schema["description"])
+        error = error.parent
+    return None
 
 
 def dotted(path: Iterable[Any]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -32,12 +32,31 @@ ScenarioSource = Scenario | World | str | os.PathLike[str] | Mapping[str, Any] |
 DEFAULT = "default"
 
 
-def find(name_or_path: str | os.PathLike[str], here: Path | None = None) -> Path:
-    """The file a name or path means: a bundled name, then a path (beside ``here`` first)."""
+class ScenarioNotAllowed(ScenarioError):
+    """A scenario file outside the directories a caller may load from."""
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def find(
+    name_or_path: str | os.PathLike[str],
+    here: Path | None = None,
+    *,
+    roots: Sequence[Path] | None = None,
+) -> Path:
+    """The file a name or path means: a bundled name, then a path (beside ``here`` first).
+
+    With ``roots`` (what the control API passes), a path must lead to a YAML file inside
+    one of those directories once every link is resolved; anything else is refused
+    before the file system is asked about it, so no answer tells what exists elsewhere.
+    """
     text = os.fspath(name_or_path)
     found = bundled().get(text)
     if found is not None:
         return found
+    if roots is not None:
+        return _within(text, roots)
     path = Path(text)
     if here is not None and not path.is_absolute() and (here / path).is_file():
         return here / path
@@ -45,6 +64,24 @@ def find(name_or_path: str | os.PathLike[str], here: Path | None = None) -> Path
         return path
     names = ", ".join(bundled())
     raise ScenarioError(text, "", f"no such scenario file or bundled scenario (bundled: {names})")
+
+
+def _within(text: str, roots: Sequence[Path]) -> Path:
+    path = Path(text)
+    for root in roots:
+        base = Path(os.path.realpath(root))
+        candidate = Path(os.path.realpath(path if path.is_absolute() else base / path))
+        # Checked in this order: nothing outside the roots is ever asked whether it exists.
+        inside = candidate.is_relative_to(base) and candidate.suffix in SCENARIO_SUFFIXES
+        if inside and candidate.is_file():
+            return candidate
+    raise ScenarioNotAllowed(
+        text[:80],
+        "",
+        "the control API loads a bundled scenario by name, a posted document, or a .yaml "
+        "file inside the directories the server was started with (--scenario-dir, and the "
+        f"directory of --scenario: {len(roots)} here); no other file is read",
+    )
 
 
 def load_file(path: Path) -> Scenario:

@@ -24,6 +24,7 @@ class LiveServer:
 
     def __init__(self, app: MockApp) -> None:
         self.app = app
+        app.listen_on("127.0.0.1")
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]

@@ -59,8 +59,8 @@ def test_watcher_keeps_the_world_when_the_file_is_bad(
     messages = [r.getMessage() for r in caplog.records]
     assert len(messages) == 2
     assert messages[0] == (
-        f"scenario not reloaded, still serving 'good': {world}: accounts[0].billing: 'maybe' is "
-        "not of type 'boolean' (fix the file and save it again)"
+        f"scenario not reloaded, still serving 'good': {world}: accounts[0].billing: must be a "
+        "boolean (true or false) (fix the file and save it again)"
     )
     assert "cannot read" in messages[1]
 

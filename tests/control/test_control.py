@@ -9,14 +9,16 @@ import pytest
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import ACCOUNT, register
+from tests.helpers import ACCOUNT, JSON, register
 
 Connect = Callable[..., httpx.Client]
 
 
 @pytest.fixture
 def control(app: MockApp) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock/__mock__") as client:
+    with httpx.Client(
+        transport=SyncASGITransport(app), base_url="http://mock/__mock__", headers=JSON
+    ) as client:
         yield client
 
 
@@ -78,7 +80,9 @@ def test_reset_to_loaded_named_and_posted_scenarios(
 def test_resolve_action_over_http(connect: Connect) -> None:
     app = create_app("action-required")
     api = connect(app)
-    control = httpx.Client(transport=SyncASGITransport(app), base_url="http://mock/__mock__")
+    control = httpx.Client(
+        transport=SyncASGITransport(app), base_url="http://mock/__mock__", headers=JSON
+    )
     api.post("/registrations", json={"domain_name": "me.com"}, headers={"Prefer": "respond-async"})
     control.post("/clock/advance", json={"seconds": 5})
     workflow = result(

@@ -69,9 +69,9 @@ ACCOUNT_WITH_BAD_DATES = {
     [
         ({"colour": "blue"}, "", "colour"),
         ({"accounts": [{"id": "a", "billing": "yes"}]}, "accounts[0].billing", "boolean"),
-        ({"accounts": [{"id": "a", "tokens": "t"}]}, "accounts[0].tokens", "array"),
+        ({"accounts": [{"id": "a", "tokens": "t"}]}, "accounts[0].tokens", "must be a list"),
         (ACCOUNT_WITH_BAD_DATES, "accounts[1].registrations[3].expires_at", "after created_at"),
-        ({"accounts": [{"id": "a"}, {"id": "a"}]}, "accounts[1].id", "duplicate"),
+        ({"accounts": [{"id": "a"}, {"id": "a"}]}, "accounts[1].id", "the same id as accounts[0]"),
         (
             {"accounts": [{"id": "a", "registrations": [{"domain": "bad..com"}]}]},
             "accounts[0].registrations[0].domain",
@@ -131,12 +131,12 @@ ACCOUNT_WITH_BAD_DATES = {
                 "faults": [{"account": "ghost", "effect": {"status": 500}}],
             },
             "faults[0].account",
-            "no account 'ghost'",
+            "names no account of this scenario",
         ),
         (
             {"faults": [{"operations": ["delete-everything"], "effect": {"status": 500}}]},
             "faults[0].operations[0]",
-            "unknown operation",
+            "not an operationId",
         ),
         (
             {"extensions": {"entries": [{"name": "ai", "min_years": 5, "max_years": 2}]}},

@@ -55,8 +55,8 @@ def test_scenarios_by_name_path_and_document_and_clear_failures(inner: pytest.Py
         "@pytest.mark.registrar_scenario('atlantis'): atlantis: no such scenario file or bundled "
         "scenario (bundled: action-required, default,",
         "@pytest.mark.registrar_scenario('worlds/broken.yaml'): ",
-        "worlds/broken.yaml: accounts[0].billing: 'maybe' is not of type 'boolean'",
-        "@pytest.mark.registrar_scenario('default', seed='seven'): option seed: 'seven' is not of",
+        "worlds/broken.yaml: accounts[0].billing: must be a boolean (true or false)",
+        "@pytest.mark.registrar_scenario('default', seed='seven'): option seed: must be an integer",
         "@pytest.mark.registrar_scenario('default', sede=7): option sede: not a scenario key;",
     ]:
         assert line in output

@@ -76,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def root(server: str) -> Iterator[str]:
     """A fresh world for each test; afterwards, the journal must hold no 5xx."""
-    assert httpx.post(f"{server}/__mock__/reset", timeout=10).status_code == 200
+    assert httpx.post(f"{server}/__mock__/reset", json={}, timeout=10).status_code == 200
     yield server
     journal = httpx.get(f"{server}/__mock__/journal", timeout=10).json()["result"]
     assert journal, "the journal recorded nothing"
