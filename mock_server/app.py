@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -49,6 +52,7 @@ class MockApp(Starlette):
     ) -> None:
         super().__init__(
             routes=[*api_routes(), Mount(CONTROL_ROOT, routes=control_routes())],
+            lifespan=_lifespan,
             exception_handlers={
                 ApiError: envelope.api_error_handler,
                 HTTPException: envelope.http_error_handler,
@@ -80,9 +84,11 @@ class MockApp(Starlette):
 
     def close(self) -> None:
         """Release the state file, if any (another process may then open it)."""
-        if self.control.store is not None:
-            self.control.store.close()
-            self.control.store = None
+        durability = self.control.durability
+        if durability.store is not None:
+            durability.checkpoint(exact=True)
+            durability.store.close()
+            durability.store = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -140,11 +146,30 @@ class MockApp(Starlette):
                 )
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """While served: the running clock is saved as it goes, and exactly at shutdown."""
+    durability = app.control.durability if isinstance(app, MockApp) else None
+    task = None
+    if durability is not None and durability.keeps_time:
+        task = asyncio.create_task(durability.keep_clock())
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if durability is not None:
+            durability.checkpoint(exact=True)
+
+
 def create_app(
     scenario: ScenarioSource = None,
     *,
     clock: Clock | None = None,
     state_file: str | Path | None = None,
+    state_file_max_bytes: int | None = None,
     control_token: str | None = None,
     scenario_dirs: Sequence[str | Path] = (),
 ) -> MockApp:
@@ -157,12 +182,15 @@ def create_app(
     ``serve`` passes a :class:`SystemClock` instead.
 
     With ``state_file``, all state lives in that SQLite file and a new app
-    carries on where the last one stopped. With ``control_token``, the control
+    carries on where the last one stopped; ``state_file_max_bytes`` caps its size, past
+    which changes are refused with 503 and undone. With ``control_token``, the control
     API requires ``Authorization: Bearer <control_token>``. Over HTTP, the control
     API loads scenario files only from ``scenario_dirs`` and the directory of a
     ``scenario`` given as a path.
     """
-    store = StateFile.open(state_file) if state_file is not None else None
+    store = None
+    if state_file is not None:
+        store = StateFile.open(state_file, max_bytes=state_file_max_bytes)
     try:
         dirs = [Path(d) for d in scenario_dirs]
         resolved: Scenario | None = None
@@ -175,7 +203,7 @@ def create_app(
             resolved = scenarios.resolve(scenario)
         stored = store.load() if store is not None else None
         if stored is not None and stored.scenario is not None:
-            saved = scenarios.from_document(stored.scenario, source=f"{state_file} (saved)")
+            saved = _saved_scenario(stored.scenario, state_file)
             if resolved is not None and resolved.name != saved.name:
                 raise StateFileError(
                     f"{state_file} holds the state of scenario {saved.name!r}, not "
@@ -196,3 +224,13 @@ def create_app(
             store.close()
         raise
     return app
+
+
+def _saved_scenario(document: dict[str, Any], state_file: str | Path | None) -> Scenario:
+    try:
+        return scenarios.from_document(document, source="the saved scenario")
+    except scenarios.ScenarioError as exc:
+        raise StateFileError(
+            f"{state_file} is damaged ({exc}); it was left untouched: move it aside or choose "
+            "another --state-file"
+        ) from None

@@ -263,5 +263,29 @@ NO_SUCH_ACCOUNT = problem(404, GENERIC, "no account {account!r}")
 NO_SUCH_FAULT = problem(404, GENERIC, "no fault {fault}")
 NO_ACTION_REQUIRED = problem(409, GENERIC, "No action is required for {domain}")
 
+# --- the server's own limits ----------------------------------------------------------
+HEADERS_TOO_LARGE = problem(431, GENERIC, "The request's headers exceed {limit} KiB")
+TOO_MANY_CONNECTIONS = problem(
+    503,
+    10503,
+    "Too many open connections (at most {limit}); try again shortly",
+    **{"Retry-After": "1"},
+)
+
+# --- the state file -------------------------------------------------------------------
+STATE_NOT_SAVED = problem(
+    503,
+    10503,
+    "The change was not saved, and was undone: {reason}. Try again once the state file can "
+    "be written.",
+    **{"Retry-After": "5"},
+)
+STATE_FILE_UNUSABLE = problem(
+    503,
+    10503,
+    "The state file can no longer be written ({reason}); this server accepts no more "
+    "changes until it is restarted.",
+)
+
 # --- the rest ----------------------------------------------------------------------
 INTERNAL = problem(500, 10001, "Internal error in the mock server")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,3 +32,14 @@ def only_error(response: httpx.Response) -> dict[str, object]:
     assert len(body["errors"]) == 1
     item: dict[str, object] = body["errors"][0]
     return item
+
+
+def comparable(export: dict[str, Any]) -> dict[str, Any]:
+    """An export with its credential digests blanked: they are salted afresh by each export,
+    and everything else must match exactly."""
+    copy: dict[str, Any] = json.loads(json.dumps(export))
+    for account in (copy.get("scenario") or {}).get("accounts", []):
+        account["tokens"] = ["<digest>" for _ in account.get("tokens", [])]
+        for api_key in account.get("api_keys", []):
+            api_key["key"] = "<digest>"
+    return copy

@@ -16,8 +16,9 @@ from typing import NoReturn
 
 from registrar_mock import scenarios
 from registrar_mock.cli.banner import PROG, version
-from registrar_mock.cli.serve import CliError, serve
+from registrar_mock.cli.serve import CliError, serve, size
 from registrar_mock.extras import MissingExtra
+from registrar_mock.http.serving import Limits
 from registrar_mock.scenarios import ScenarioError
 from registrar_mock.store import StateFileError
 
@@ -126,10 +127,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep all state in this SQLite file, so a restart carries on where it stopped",
     )
     serve_parser.add_argument(
+        "--state-file-limit",
+        type=size,
+        metavar="SIZE",
+        help="the most the state file may grow to, such as 64k or 100m; past it, changes are "
+        "refused with 503 and undone (default: no limit)",
+    )
+    serve_parser.add_argument(
         "--control-token",
         metavar="TOKEN",
         default=os.environ.get(CONTROL_TOKEN_ENV) or None,
         help=f"require Authorization: Bearer TOKEN on the control API (or set {CONTROL_TOKEN_ENV})",
+    )
+    limits = Limits()
+    serve_parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=limits.connections,
+        metavar="N",
+        help=f"open connections at most; past it, 503 (default {limits.connections})",
+    )
+    serve_parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=limits.header_seconds,
+        metavar="SECONDS",
+        help=f"how long a client may take to send its headers (default {limits.header_seconds:g})",
+    )
+    serve_parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=limits.body_seconds,
+        metavar="SECONDS",
+        help=f"how long a client may take to send its body (default {limits.body_seconds:g})",
     )
     serve_parser.add_argument(
         "--log-level",

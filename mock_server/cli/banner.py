@@ -77,11 +77,10 @@ def banner(
 
 
 def mask(secret: str) -> str:
-    """Enough of a secret to recognise it, never enough to use it: ``0123…1234``."""
+    """Enough of a secret to recognise it, never enough to use it: at most 4 characters,
+    and at most a quarter of it (``0123…``)."""
     keep = min(4, len(secret) // 4)
-    if keep == 0:
-        return "…"
-    return f"{secret[:keep]}…{secret[-keep:]}"
+    return f"{secret[:keep]}…"
 
 
 def _display_host(host: str) -> str:

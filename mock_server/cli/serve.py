@@ -34,10 +34,28 @@ def serve(args: argparse.Namespace) -> int:
     from registrar_mock.cli import logs
     from registrar_mock.clock import SystemClock
     from registrar_mock.control.reload import ScenarioWatcher
+    from registrar_mock.http import serving
 
     if args.time_scale <= 0:
         raise CliError("--time-scale must be positive, e.g. 1 or 60")
-    options = _app_options(create_app, state_file=args.state_file, control_token=args.control_token)
+    if args.control_token is not None and not args.control_token.strip():
+        raise CliError("--control-token must not be empty; give a secret, or leave it out")
+    for flag, value in (
+        ("--header-timeout", args.header_timeout),
+        ("--body-timeout", args.body_timeout),
+    ):
+        if value <= 0:
+            raise CliError(f"{flag} must be a positive number of seconds")
+    if args.max_connections < 1:
+        raise CliError("--max-connections must be at least 1")
+    if args.state_file_limit is not None and args.state_file is None:
+        raise CliError("--state-file-limit needs --state-file")
+    options = _app_options(
+        create_app,
+        state_file=args.state_file,
+        state_file_max_bytes=args.state_file_limit,
+        control_token=args.control_token,
+    )
     watched = _watched_file(args.scenario) if args.reload_scenario else None
     for folder in args.scenario_dir:
         if not Path(folder).is_dir():
@@ -71,9 +89,12 @@ def serve(args: argparse.Namespace) -> int:
             ),
             flush=True,
         )
-        config = uvicorn.Config(
-            app, log_config=None, log_level=None, access_log=False, ws="none", lifespan="auto"
+        limits = serving.Limits(
+            header_seconds=args.header_timeout,
+            body_seconds=args.body_timeout,
+            connections=args.max_connections,
         )
+        config = serving.config(app, limits)
         Server(config, background, finally_=log.flush).run(sockets=[sock])
     finally:
         sock.close()
@@ -95,6 +116,19 @@ def _app_options(create_app: Callable[..., Any], **given: Any) -> dict[str, Any]
                 f"or leave {flag} out"
             )
     return options
+
+
+SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def size(text: str) -> int:
+    """A size such as ``65536``, ``64k``, ``10m`` or ``1g`` (argparse type)."""
+    value = text.strip().lower().removesuffix("b")
+    unit = value[-1:] if value[-1:] in SIZE_UNITS else ""
+    number = value[: len(value) - len(unit)]
+    if not number.isdigit() or int(number) == 0:
+        raise argparse.ArgumentTypeError(f"give a size such as 65536, 64k or 10m, not {text!r}")
+    return int(number) * SIZE_UNITS[unit]
 
 
 def _watched_file(scenario: str | None) -> Path:

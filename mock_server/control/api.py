@@ -47,11 +47,14 @@ def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitab
 
 
 def _check_token(request: Request, control: Control) -> None:
-    expected = control.control_token
+    expected = control.control_token_bytes
     if expected is None:
         return
+    # Compared as bytes, in constant time: headers arrive as latin-1 text, so encoding
+    # back gives exactly the bytes sent, whatever they are.
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), expected):
+    sent = given.strip().encode("latin-1")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(sent, expected):
         raise e.CONTROL_TOKEN_REQUIRED()
 
 

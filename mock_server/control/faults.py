@@ -16,6 +16,7 @@ from typing import Any
 
 from registrar_mock import durations
 from registrar_mock.http.edge import Effect
+from registrar_mock.scenarios import ScenarioError, check_fault, validate_fault
 
 
 @dataclass(slots=True)
@@ -129,12 +130,28 @@ def rule_from_spec(spec: Mapping[str, Any], *, default_id: str) -> FaultRule:
     )
 
 
-def saved_rules(saved: Iterable[Mapping[str, Any]]) -> list[FaultRule]:
-    """Rules as exported or persisted, with their counters where they left off."""
+def saved_rules(saved: Any) -> list[FaultRule]:
+    """Rules as exported or persisted, with their counters where they left off.
+
+    Each is checked as a scenario's fault rule is; raises ScenarioError naming the first
+    bad one, so a damaged export or state file is refused whole.
+    """
+    if not isinstance(saved, list):
+        raise ScenarioError("faults", "", "must be a list of fault rules")
     rules = []
-    for data in saved:
-        rule = rule_from_spec(data, default_id=str(data.get("id")))
-        rule.seen, rule.fired = int(data.get("seen", 0)), int(data.get("fired", 0))
+    for index, data in enumerate(saved):
+        where = f"faults[{index}]"
+        if not isinstance(data, Mapping):
+            raise ScenarioError(where, "", "must be a fault rule")
+        counters = {name: data.get(name, 0) for name in ("seen", "fired")}
+        spec = {key: value for key, value in data.items() if key not in counters}
+        validate_fault(spec, where)
+        check_fault(spec, where)
+        for name, value in counters.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ScenarioError(where, name, "must be a count")
+        rule = rule_from_spec(spec, default_id=str(spec.get("id", f"fault-{index + 1}")))
+        rule.seen, rule.fired = counters["seen"], counters["fired"]
         rules.append(rule)
     return rules
 

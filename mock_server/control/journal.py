@@ -1,11 +1,13 @@
 """A bounded record of the API requests the mock received, for tests to assert on.
 
-It keeps no headers or bodies, so credentials never land in it, and it holds at
-most ``capacity`` entries, so a long soak cannot grow memory without limit.
+It keeps no headers or bodies, so credentials never land in it (secret-looking query
+parameters are masked too), and it holds at most ``capacity`` entries, so a long soak
+cannot grow memory without limit.
 """
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -38,6 +40,19 @@ class Entry:
 Raw = tuple[int, datetime, str, str, bytes, str | None, str | None, int, float]
 
 
+# Query parameters whose values look like secrets; the journal shows them as "***".
+_SECRET = re.compile(rb"(?i)token|key|secret|passw|auth|signature|credential|session")
+
+
+def masked_query(query: bytes) -> str:
+    """The query string, with the values of secret-looking parameters masked."""
+    parts = []
+    for part in query.split(b"&"):
+        name, equals, _ = part.partition(b"=")
+        parts.append(name + equals + b"***" if equals and _SECRET.search(name) else part)
+    return b"&".join(parts).decode("latin-1")
+
+
 def _entry(raw: Raw) -> Entry:
     seq, at, method, path, query, account, operation, status, seconds = raw
     return Entry(
@@ -45,7 +60,7 @@ def _entry(raw: Raw) -> Entry:
         isoformat(at),
         method,
         path,
-        query.decode("latin-1"),
+        masked_query(query),
         account,
         operation,
         status,

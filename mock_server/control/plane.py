@@ -12,6 +12,7 @@ Python callers and HTTP callers see the same status, code and message.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from registrar_mock import durations
 from registrar_mock import errors as e
 from registrar_mock.clock import Clock, SystemClock, VirtualClock, isoformat
+from registrar_mock.control.durability import Durability
 from registrar_mock.control.faults import FaultBook, FaultRule, fresh, rule_from_spec, saved_rules
 from registrar_mock.control.journal import Journal
 from registrar_mock.http.edge import Effect
@@ -32,12 +34,13 @@ from registrar_mock.scenarios import (
     ScenarioNotAllowed,
     ScenarioSource,
     find,
+    from_document,
     redacted,
     resolve,
     validate_fault,
 )
-from registrar_mock.scenarios import check_fault_operations as _check_operations
-from registrar_mock.store import SnapshotError, StateFile, StoredState, snapshot
+from registrar_mock.scenarios import check_fault as _check_fault
+from registrar_mock.store import SnapshotError, StateFile, StateFileError, StoredState, snapshot
 
 # Far enough for any test, and far from datetime's year 9999 limit that dates are added to.
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
@@ -62,65 +65,81 @@ class Control:
         self.faults = FaultBook(seed=scenario.world.seed)
         self.faults.reset(self._scenario_rules(scenario), scenario.world.seed)
         self.journal = Journal()
-        self.store = store
+        self._exports = 0
+        self.durability = Durability(
+            store,
+            registrar,
+            clock,
+            self.faults,
+            document=self._document,
+            restore=self._restore_from_file,
+        )
+        if control_token is not None and not control_token.strip():
+            raise ValueError("a control token must not be empty or blank")
         self.control_token = control_token
+        self.control_token_bytes = (
+            None if control_token is None else control_token.encode("utf-8", "surrogateescape")
+        )
 
     # --- the API's edge ---------------------------------------------------------
+
+    def admit(self, method: str) -> None:
+        self.durability.admit(method)
 
     def intercept(self, operation: str, account_id: str) -> Effect | None:
         return self.faults.pick(operation, account_id)
 
     def commit(self) -> None:
-        self.persist()
+        self.durability.commit()
 
     # --- persistence ------------------------------------------------------------
 
     def _document(self) -> dict[str, Any] | None:
-        """The scenario as exports and state files keep it: credentials as digests."""
+        """The scenario as exports and state files keep it: credentials as digests, salted
+        afresh each time (and the same way in every run of the same seed)."""
         document = self.scenario.document
-        return redacted(document) if document else None
+        if not document:
+            return None
+        self._exports += 1
+        seed = f"registrar-mock-export:{self.scenario.world.seed}:{self._exports}"
+        return redacted(document, hashlib.sha256(seed.encode()).hexdigest()[:16])
+
+    @property
+    def store(self) -> StateFile | None:
+        return self.durability.store
 
     def resume(self, stored: StoredState) -> None:
-        """Carry on from a state file's contents."""
+        """Carry on from a state file's contents (already checked row by row)."""
         with self.registrar.lock:
+            try:
+                rules = saved_rules(stored.faults)
+            except ScenarioError as exc:
+                path = self.store.path if self.store is not None else "the state file"
+                raise StateFileError(
+                    f"{path} is damaged (its {exc}); it was left untouched: move it aside or "
+                    "choose another --state-file"
+                ) from None
             self.registrar.replace_accounts(stored.accounts)
-            if stored.clock is not None:
-                saved = datetime.fromisoformat(stored.clock)
-                # A real clock keeps real time, unless it had been moved past it.
-                if isinstance(self.clock, VirtualClock) or saved > self.clock.now():
-                    _movable(self.clock).set(saved)
-            self.faults.reset(saved_rules(stored.faults), self.scenario.world.seed)
+            # A real clock keeps real time, unless it had been moved past it.
+            saved = stored.clock
+            if saved is not None and (isinstance(self.clock, VirtualClock) or saved > self.now()):
+                _movable(self.clock).set(saved)
+            self.faults.reset(rules, self.scenario.world.seed)
             self.registrar.take_dirty()
 
-    def persist(self, *, everything: bool = False) -> None:
-        """Make the changes so far durable (no-op without a state file)."""
-        store = self.store
-        if store is None:
-            return
+    def _restore_from_file(self, stored: StoredState) -> None:
+        """Undo a whole change (a reset, an import) that could not be saved."""
+        if stored.scenario is not None:
+            self.scenario = from_document(stored.scenario, source="the state file")
         with self.registrar.lock:
-            accounts = self.registrar.accounts
-            if everything:
-                self.registrar.take_dirty()
-                store.save(
-                    accounts=list(accounts.values()),
-                    scenario=self._document(),
-                    clock=self.clock.now().isoformat(),
-                    faults=[rule.to_json() for rule in self.faults.rules],
-                    replace_all=True,
-                )
-                self.faults.changed = False
-                return
-            dirty = self.registrar.take_dirty()
-            faults = None
-            if self.faults.changed:
-                faults = [rule.to_json() for rule in self.faults.rules]
-                self.faults.changed = False
-            if dirty or faults is not None:
-                store.save(
-                    accounts=[accounts[i] for i in dirty if i in accounts],
-                    clock=self.clock.now().isoformat(),
-                    faults=faults,
-                )
+            self.registrar.load(self.scenario.world)
+            if isinstance(self.clock, VirtualClock) and stored.clock is not None:
+                self.clock.set(stored.clock)
+            self.resume(stored)
+
+    def persist(self, *, everything: bool = False) -> None:
+        """Make the changes so far durable (no-op without a state file); 503 if they can't be."""
+        self.durability.commit(everything=everything)
 
     # --- scenario ---------------------------------------------------------------
 
@@ -218,7 +237,7 @@ class Control:
         if not isinstance(spec, FaultRule):
             try:
                 validate_fault(spec)
-                _check_operations(spec, "fault")
+                _check_fault(spec, "fault")
             except ScenarioError as exc:
                 raise e.FAULT_INVALID(detail=str(exc)) from None
             spec = rule_from_spec(spec, default_id=self.faults.next_id())
@@ -248,27 +267,37 @@ class Control:
             }
 
     def import_state(self, state: Mapping[str, Any]) -> None:
-        """Restore an export. Refuses anything malformed before changing a thing."""
+        """Restore an export. The whole export is checked before anything changes: a bad
+        one is refused naming its first problem, and the state stays as it was."""
         if not isinstance(state, Mapping) or state.get("format") != EXPORT_FORMAT:
-            raise e.STATE_INVALID(detail="not a registrar-mock state export")
+            raise e.STATE_INVALID(detail=f"format: must be {EXPORT_FORMAT!r}")
+        unknown = set(state) - {"format", "scenario", "clock", "registrar", "faults"}
+        if unknown:
+            raise e.STATE_INVALID(detail=f"{sorted(unknown)[0]}: not a field of an export")
+        document = state.get("scenario")
         try:
-            document = state.get("scenario")
             scenario = resolve(document) if document else self.scenario
-            clock = datetime.fromisoformat(state["clock"])
-            rules = saved_rules(state["faults"])
-            accounts = snapshot.parse(state.get("registrar"))
         except ScenarioError as exc:
-            raise e.STATE_INVALID(detail=f"the export's scenario: {exc}") from None
-        except SnapshotError as exc:
+            where = exc.path or "the document"
+            raise e.STATE_INVALID(detail=f"scenario: {where}: {exc.problem}") from None
+        clock = state.get("clock")
+        if not isinstance(clock, str):
+            raise e.STATE_INVALID(detail="clock: must be an RFC 3339 timestamp")
+        instant = parse_timestamp(clock)
+        try:
+            rules = saved_rules(state.get("faults"))
+        except ScenarioError as exc:
             raise e.STATE_INVALID(detail=str(exc)) from None
-        except (KeyError, TypeError, ValueError) as exc:
-            raise e.STATE_INVALID(detail=f"malformed state export: {exc!r}") from None
+        try:
+            accounts = snapshot.parse(state.get("registrar"))
+        except SnapshotError as exc:
+            raise e.STATE_INVALID(detail=f"registrar.{exc}") from None
         with self.registrar.lock:
             self.registrar.load(scenario.world)
             self.registrar.replace_accounts(accounts)
             self.scenario = scenario
             if isinstance(self.clock, VirtualClock):
-                self.clock.set(clock)
+                self.clock.set(instant)
             self.faults.reset(rules, scenario.world.seed)
             self.persist(everything=True)
 

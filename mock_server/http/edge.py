@@ -54,6 +54,10 @@ class Effect:
 
 
 class Edge(Protocol):
+    def admit(self, method: str) -> None:
+        """Raise the refusal for a request that may not run at all (the store is unusable)."""
+        ...
+
     def intercept(self, operation: str, account_id: str) -> Effect | None:
         """The effect of the first fault rule that fires for this request, if any."""
         ...

@@ -10,6 +10,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from starlette.requests import Request
@@ -60,6 +61,15 @@ class Call:
     def domain(self) -> str:
         return domain_name_or_400(self.request.path_params["domain_name"])
 
+    async def wait_until(self, deadline: datetime) -> None:
+        """Hold the request until the clock reads ``deadline``, committing first.
+
+        Whatever the request changed is durable before it waits: no other request can
+        then commit (or fail to commit) this one's changes for it.
+        """
+        self.host.edge.commit()
+        await self.clock.sleep_until(deadline)
+
     async def json_object(self) -> dict[str, object]:
         # The body is read (and an oversized one drained) first, so the client always gets
         # its answer rather than a connection closed under a body it is still sending.
@@ -77,6 +87,7 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         if not _ACCOUNT_ID.fullmatch(account_id):
             raise e.BAD_ACCOUNT_ID(at="/account_id")
         host: Host = request.app
+        host.edge.admit(request.method)
         try:
             # Faults act like an edge in front of the API: before authentication.
             effect = host.edge.intercept(request.scope.get(OPERATION, ""), account_id)

@@ -46,15 +46,22 @@ class Registrar(State):
     # --- who may call -------------------------------------------------------------
 
     def authorize(self, credential: Credential, account_id: str) -> Account:
-        """Return the account ``credential`` may act on, or raise 403."""
+        """Return the account ``credential`` may act on, or raise 403.
+
+        In an open world an account nobody has written to is answered as a new, empty
+        one, and kept only once something is written to it: reads alone store nothing,
+        so memory and the state file grow with what was written, never with what was read.
+        """
         with self._lock:
             self._access.check(credential, account_id)
             account = self.accounts.get(account_id)
             if account is None:
                 account = Account(account_id, True, DEFAULT_CONTACT)
-                self.accounts[account_id] = account
-                self._dirty.add(account_id)
             return account
+
+    def _current(self, account: Account) -> Account:
+        """The stored account of this id (a caller may hold an unstored or undone one)."""
+        return self.accounts.get(account.id, account)
 
     # --- discovery ----------------------------------------------------------------
 
@@ -80,12 +87,15 @@ class Registrar(State):
         charges nothing.
         """
         with self._lock:
+            account = self._current(account)
             now = self.clock.now()
             self._settle(account, now)
             name = request.domain_name
             if name in account.registrations:
                 return account.registration_workflows[name], False
             accepted = registering.accept(self.world, account, self._owners, request)
+            # The first write to an account is what keeps it.
+            self.accounts.setdefault(account.id, account)
             registration = Registration(
                 domain_name=name,
                 account_id=account.id,
@@ -111,6 +121,7 @@ class Registrar(State):
         self, account: Account, sort_by: str, direction: str, per_page: int, cursor: str | None
     ) -> Page:
         with self._lock:
+            account = self._current(account)
             self._settle(account, self.clock.now())
             after = None
             if cursor:
@@ -129,6 +140,7 @@ class Registrar(State):
 
     def get_registration(self, account: Account, domain: str) -> Registration:
         with self._lock:
+            account = self._current(account)
             self._settle(account, self.clock.now())
             return self._registration(account, domain)
 
@@ -147,6 +159,7 @@ class Registrar(State):
 
     def update_registration(self, account: Account, domain: str, auto_renew: bool) -> Workflow:
         with self._lock:
+            account = self._current(account)
             now = self.clock.now()
             self._settle(account, now)
             self._settled(account, domain)
@@ -166,6 +179,7 @@ class Registrar(State):
     ) -> Registration:
         """The legacy PUT: applies at once, with no workflow."""
         with self._lock:
+            account = self._current(account)
             now = self.clock.now()
             self._settle(account, now)
             registration = self._settled(account, domain)
@@ -184,6 +198,7 @@ class Registrar(State):
     def workflow_status(self, account: Account, domain: str, kind: WorkflowKind) -> Workflow:
         """What a poll of registration-status or update-status sees. Counts as one poll."""
         with self._lock:
+            account = self._current(account)
             self._settle(account, self.clock.now())
             workflow = self._workflows(account, kind).get(domain)
             if workflow is None:
@@ -198,6 +213,7 @@ class Registrar(State):
     def refresh(self, account: Account, workflow: Workflow) -> Workflow:
         """Bring a workflow up to the clock's now (after a sync wait)."""
         with self._lock:
+            account = self._current(account)
             self._advance(account, workflow, self.clock.now())
             return workflow
 
@@ -206,6 +222,7 @@ class Registrar(State):
     ) -> Workflow:
         """Settle an ``action_required`` step as the user would: confirm or reject it."""
         with self._lock:
+            account = self._current(account)
             now = self.clock.now()
             self._settle(account, now)
             workflow = self._workflows(account, kind).get(domain)

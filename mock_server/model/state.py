@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from registrar_mock.clock import Clock
@@ -67,18 +67,32 @@ class State:
             self._owners.clear()
             self._indexes.clear()
             for account in accounts:
-                self.accounts[account.id] = account
-                account.running = {
-                    (w.kind.value, w.domain_name): w
-                    for w in (
-                        *account.registration_workflows.values(),
-                        *account.update_workflows.values(),
-                    )
-                    if not w.completed
-                }
-                for domain in account.registrations:
-                    self._owners[domain] = account.id
-                self._reschedule(account)
+                self._adopt(account)
+
+    def restore_accounts(self, ids: Iterable[str], saved: Mapping[str, Account]) -> None:
+        """Put these accounts back as ``saved`` holds them (absent there: gone), as when
+        a change could not be saved and is undone."""
+        with self._lock:
+            for account_id in ids:
+                old = self.accounts.pop(account_id, None)
+                self._indexes.pop(account_id, None)
+                if old is not None:
+                    for domain in old.registrations:
+                        if self._owners.get(domain) == account_id:
+                            del self._owners[domain]
+                if account_id in saved:
+                    self._adopt(saved[account_id])
+
+    def _adopt(self, account: Account) -> None:
+        self.accounts[account.id] = account
+        account.running = {
+            (w.kind.value, w.domain_name): w
+            for w in (*account.registration_workflows.values(), *account.update_workflows.values())
+            if not w.completed
+        }
+        for domain in account.registrations:
+            self._owners[domain] = account.id
+        self._reschedule(account)
 
     def take_dirty(self) -> set[str]:
         """The ids of accounts changed since the last call (for persistence)."""
@@ -102,12 +116,13 @@ class State:
         account = Account(spec.id, spec.has_billing, spec.default_contact)
         self.accounts[spec.id] = account
         for seed in spec.registrations:
+            pending = seed.status is RegistrationStatus.REGISTRATION_PENDING
             registration = Registration(
                 domain_name=seed.domain_name,
                 account_id=spec.id,
                 status=seed.status,
                 created_at=seed.created_at,
-                expires_at=seed.expires_at,
+                expires_at=None if pending else seed.expires_at,
                 years=seed.years,
                 auto_renew=seed.auto_renew,
                 locked=seed.locked,
@@ -116,15 +131,15 @@ class State:
             )
             account.registrations[seed.domain_name] = registration
             self._owners[seed.domain_name] = spec.id
-            if seed.status is not RegistrationStatus.REGISTRATION_PENDING:
-                # Registrations that predate the mock still answer registration-status.
-                workflow = self._new_workflow(
-                    WorkflowKind.REGISTRATION,
-                    account,
-                    seed.domain_name,
-                    Script((Step(WorkflowState.SUCCEEDED),)),
-                    seed.created_at,
-                )
+            # Every registration has its workflow: one still pending follows the world's
+            # script from its creation; one that predates the mock answers as succeeded.
+            kind = WorkflowKind.REGISTRATION
+            if pending:
+                script = self.world.scripts.for_domain(kind, seed.domain_name)
+            else:
+                script = Script((Step(WorkflowState.SUCCEEDED),))
+            workflow = self._new_workflow(kind, account, seed.domain_name, script, seed.created_at)
+            if not pending:
                 workflow.extra_context["registration"] = dataclasses.replace(registration)
         self._reschedule(account)
 

@@ -6,7 +6,7 @@ against the published schema, ``builder`` turns a checked document into a
 world, and ``sources`` resolves what callers give.
 """
 
-from registrar_mock.scenarios.builder import Scenario, check_fault_operations, from_document
+from registrar_mock.scenarios.builder import Scenario, check_fault, from_document
 from registrar_mock.scenarios.files import (
     ScenarioError,
     bundled,
@@ -30,7 +30,7 @@ __all__ = [
     "ScenarioSource",
     "bundled",
     "bundled_dir",
-    "check_fault_operations",
+    "check_fault",
     "find",
     "from_document",
     "load_file",

@@ -9,6 +9,7 @@ restates one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -301,7 +302,7 @@ class _Builder:
     def fault(
         self, spec: Mapping[str, Any], path: list[Any], accounts: set[str], open_accounts: bool
     ) -> Mapping[str, Any]:
-        check_fault_operations(spec, self.source, dotted(path))
+        check_fault(spec, self.source, dotted(path))
         account = spec.get("account")
         if account is not None and not open_accounts and account not in accounts:
             raise self.fail([*path, "account"], "names no account of this scenario")
@@ -309,9 +310,38 @@ class _Builder:
         return {"id": f"fault-{path[-1] + 1}", **spec}
 
 
-def check_fault_operations(spec: Mapping[str, Any], source: str, where: str = "") -> None:
-    """Fault rules name operations by the spec's operationIds; refuse any other name."""
+# RFC 9110: a field name is a token; a value is visible characters (latin-1), with spaces
+# and tabs only between them. Framing and hop-by-hop fields belong to the server.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VALUE = re.compile(r"[\x21-\x7e\x80-\xff]([\x20\x09\x21-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?|")
+SERVER_HEADERS = frozenset(
+    {"connection", "content-encoding", "content-length", "keep-alive", "proxy-connection",
+     "te", "trailer", "transfer-encoding", "upgrade"}
+)  # fmt: skip
+
+
+def check_fault(spec: Mapping[str, Any], source: str, where: str = "") -> None:
+    """What the schema can't say of a fault rule: its operations are the spec's
+    operationIds, and its headers can be sent."""
+    prefix = f"{where}." if where else ""
     for i, operation in enumerate(spec.get("operations", [])):
         if operation not in registrar_operations():
-            at = f"{where}.operations[{i}]" if where else f"operations[{i}]"
-            raise ScenarioError(source, at, "not an operationId of the Registrar API")
+            raise ScenarioError(
+                source, f"{prefix}operations[{i}]", "not an operationId of the Registrar API"
+            )
+    headers = spec.get("effect", {}).get("headers", {})
+    for name, value in headers.items():
+        at = f"{prefix}effect.headers"
+        if not _TOKEN.fullmatch(name):
+            raise ScenarioError(source, at, "a header name must be an RFC 9110 token")
+        if name.lower() in SERVER_HEADERS:
+            raise ScenarioError(
+                source, at, f"{name} frames the answer or the connection: the server sets it"
+            )
+        if not isinstance(value, str) or not _VALUE.fullmatch(value):
+            raise ScenarioError(
+                source,
+                f"{at}.{name}",
+                "a header value must be visible latin-1 characters, with no CR, LF or other "
+                "control characters",
+            )

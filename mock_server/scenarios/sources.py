@@ -147,19 +147,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def redacted(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a scenario document with each token and key replaced by its digest.
+def redacted(document: Mapping[str, Any], salt: str) -> dict[str, Any]:
+    """A copy of a scenario document with each token and key replaced by its salted digest.
 
     Exports and state files hold this, so they never carry a credential, and
     loading them still accepts the real credentials.
     """
     copy: dict[str, Any] = json.loads(json.dumps(document, default=str))
     for account in copy.get("accounts", []):
-        account["tokens"] = [_digest(token) for token in account.get("tokens", [])]
+        account["tokens"] = [_digest(token, salt) for token in account.get("tokens", [])]
         for api_key in account.get("api_keys", []):
-            api_key["key"] = _digest(api_key["key"])
+            api_key["key"] = _digest(api_key["key"], salt)
     return copy
 
 
-def _digest(secret: str) -> str:
-    return secret if secret.startswith("sha256:") else secret_digest(secret)
+def _digest(secret: str, salt: str) -> str:
+    return secret if secret.startswith("sha256:") else secret_digest(secret, salt)

@@ -2,6 +2,6 @@
 file that keeps it across restarts (``statefile``)."""
 
 from registrar_mock.store.snapshot import SnapshotError
-from registrar_mock.store.statefile import StateFile, StateFileError, StoredState
+from registrar_mock.store.statefile import CommitFailed, StateFile, StateFileError, StoredState
 
-__all__ = ["SnapshotError", "StateFile", "StateFileError", "StoredState"]
+__all__ = ["CommitFailed", "SnapshotError", "StateFile", "StateFileError", "StoredState"]

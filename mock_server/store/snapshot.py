@@ -1,17 +1,24 @@
 """The registrar's whole mutable state as plain JSON-able data, and back.
 
-Used by the control API's export/import (snapshot and restore in tests), and
-shaped so a state file can store the same thing. The world itself (catalogue,
-registry, scripts) is not here: it comes from the scenario, which the caller
-keeps beside this.
+Used by the control API's export and import, and by the state file, which keeps
+one account per row in the same form. The world itself (catalogue, registry,
+scripts) is not here: it comes from the scenario, which the caller keeps beside
+this.
+
+Reading is strict and whole: :func:`parse` checks every field and every link
+between them (each registration has its workflow, each step index is in range,
+each workflow belongs to its account) and raises :class:`SnapshotError` naming the
+first problem, so a bad snapshot is refused before anything is changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from registrar_mock.model.records import (
     Account,
@@ -27,25 +34,20 @@ from registrar_mock.model.registrar import Registrar
 from registrar_mock.model.workflows import Script, Step, Workflow
 
 VERSION = 1
+CHARGE_KINDS = ("registration", "renewal")
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class SnapshotError(ValueError):
-    pass
+    """A snapshot that can't be restored; the message names the place and the problem."""
+
+
+# --- writing ---------------------------------------------------------------------------------
 
 
 def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def _required_time(value: str) -> datetime:
-    parsed = _parse_time(value)
-    if parsed is None:
-        raise SnapshotError("a required timestamp is null")
-    return parsed
 
 
 def _contact(contact: Contact | None) -> dict[str, Any] | None:
@@ -66,23 +68,6 @@ def _registration(reg: Registration) -> dict[str, Any]:
         "registrant": _contact(reg.registrant),
         "updated_at": _time(reg.updated_at),
     }
-
-
-def _load_registration(data: dict[str, Any]) -> Registration:
-    created = _required_time(data["created_at"])
-    return Registration(
-        domain_name=data["domain_name"],
-        account_id=data["account_id"],
-        status=RegistrationStatus(data["status"]),
-        created_at=created,
-        expires_at=_parse_time(data["expires_at"]),
-        years=data["years"],
-        auto_renew=data["auto_renew"],
-        locked=data["locked"],
-        privacy_mode=PrivacyMode(data["privacy_mode"]),
-        registrant=Contact(**data["registrant"]) if data.get("registrant") else None,
-        updated_at=_parse_time(data.get("updated_at")),
-    )
 
 
 def _step(step: Step) -> dict[str, Any]:
@@ -117,43 +102,6 @@ def _workflow(wf: Workflow) -> dict[str, Any]:
     }
 
 
-def _load_workflow(data: dict[str, Any]) -> Workflow:
-    steps = tuple(
-        Step(
-            WorkflowState(step["state"]),
-            seconds=step["seconds"],
-            polls=step["polls"],
-            context=step["context"],
-            error_code=step["error_code"],
-            error_message=step["error_message"],
-        )
-        for step in data["script"]
-    )
-    extra = {
-        key: _load_registration(value["$registration"])
-        if isinstance(value, dict) and "$registration" in value
-        else value
-        for key, value in data["extra_context"].items()
-    }
-    created = _required_time(data["created_at"])
-    updated = _required_time(data["updated_at"])
-    override = data.get("override_error")
-    return Workflow(
-        WorkflowKind(data["kind"]),
-        data["account_id"],
-        data["domain_name"],
-        Script(steps),
-        created_at=created,
-        updated_at=updated,
-        step_index=data["step_index"],
-        step_started_at=_parse_time(data["step_started_at"]),
-        polls_in_step=data["polls_in_step"],
-        extra_context=extra,
-        override_error=(override[0], override[1]) if override else None,
-        changes=data.get("changes", {}),
-    )
-
-
 def _charge(charge: Charge) -> dict[str, Any]:
     return {
         "domain_name": charge.domain_name,
@@ -185,42 +133,260 @@ def dump(registrar: Registrar) -> dict[str, Any]:
         }
 
 
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _At:
+    """A place in the snapshot, and typed reads of the fields there."""
+
+    def __init__(self, path: str, data: Any) -> None:
+        self.path = path
+        if not isinstance(data, Mapping):
+            raise SnapshotError(f"{path or 'the snapshot'}: must be an object")
+        self.data = data
+
+    def fail(self, key: str, problem: str) -> SnapshotError:
+        return SnapshotError(f"{self.path}.{key}: {problem}" if self.path else f"{key}: {problem}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], *, null: bool = False) -> Any:
+        if key not in self.data:
+            raise self.fail(key, "is missing")
+        value = self.data[key]
+        if value is None and null:
+            return None
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise self.fail(key, "has the wrong type")
+        if not isinstance(value, kind):
+            raise self.fail(key, "has the wrong type")
+        return value
+
+    def text(self, key: str, *, null: bool = False) -> Any:
+        return self.get(key, str, null=null)
+
+    def number(self, key: str, low: int = 0, high: int | None = None) -> int:
+        value: int = self.get(key, int)
+        if value < low or (high is not None and value > high):
+            raise self.fail(key, "is out of range")
+        return value
+
+    def time(self, key: str, *, null: bool = False) -> Any:
+        text = self.text(key, null=null)
+        if text is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise self.fail(key, "is not a timestamp") from None
+        if parsed.tzinfo is None:
+            raise self.fail(key, "has no timezone")
+        return parsed
+
+    def choice(self, key: str, enum: type[E]) -> E:
+        value = self.text(key)
+        try:
+            return enum(value)
+        except ValueError:
+            raise self.fail(key, f"must be one of {', '.join(m.value for m in enum)}") from None
+
+    def items(self, key: str) -> list[_At]:
+        values = self.get(key, list)
+        return [_At(f"{self.path}.{key}[{i}]" if self.path else f"{key}[{i}]", v)
+                for i, v in enumerate(values)]  # fmt: skip
+
+    def child(self, key: str) -> _At:
+        return _At(f"{self.path}.{key}" if self.path else key, self.get(key, Mapping))
+
+
+def _load_contact(at: _At, key: str) -> Contact | None:
+    if at.get(key, Mapping, null=True) is None:
+        return None
+    item = at.child(key)
+    required = ("email", "phone", "name", "street", "city", "state", "postal_code", "country_code")
+    fields = {name: item.text(name) for name in required}
+    given = [name for name in ("organization", "fax") if name in item.data]
+    optional = {name: item.text(name, null=True) for name in given}
+    return Contact(**fields, **optional)
+
+
+def _load_registration(at: _At) -> Registration:
+    return Registration(
+        domain_name=at.text("domain_name"),
+        account_id=at.text("account_id"),
+        status=at.choice("status", RegistrationStatus),
+        created_at=at.time("created_at"),
+        expires_at=at.time("expires_at", null=True),
+        years=at.number("years", 1, 10),
+        auto_renew=at.get("auto_renew", bool),
+        locked=at.get("locked", bool),
+        privacy_mode=at.choice("privacy_mode", PrivacyMode),
+        registrant=_load_contact(at, "registrant"),
+        updated_at=at.time("updated_at", null=True),
+    )
+
+
+def _load_step(at: _At) -> Step:
+    seconds = at.get("seconds", (int, float), null=True)
+    if seconds is not None and not 0 <= seconds < 1e12:
+        raise at.fail("seconds", "is out of range")
+    polls = at.get("polls", int, null=True)
+    if polls is not None and polls < 1:
+        raise at.fail("polls", "is out of range")
+    return Step(
+        at.choice("state", WorkflowState),
+        seconds=None if seconds is None else float(seconds),
+        polls=polls,
+        context=dict(at.get("context", Mapping)),
+        error_code=at.text("error_code", null=True),
+        error_message=at.text("error_message", null=True),
+    )
+
+
+def _load_workflow(at: _At, kind: WorkflowKind, account_id: str) -> Workflow:
+    if at.choice("kind", WorkflowKind) is not kind:
+        raise at.fail("kind", f"must be {kind.value} in this list")
+    if at.text("account_id") != account_id:
+        raise at.fail("account_id", "is not the account that holds it")
+    try:
+        script = Script(tuple(_load_step(step) for step in at.items("script")))
+    except ValueError as exc:
+        if isinstance(exc, SnapshotError):
+            raise
+        raise at.fail("script", str(exc)) from None
+    step_index = at.number("step_index", 0, len(script.steps) - 1)
+    extra: dict[str, Any] = {}
+    context = at.child("extra_context")
+    for key, value in context.data.items():
+        if isinstance(value, Mapping) and "$registration" in value:
+            extra[key] = _load_registration(context.child(key).child("$registration"))
+        else:
+            extra[key] = value
+    override = at.get("override_error", list, null=True)
+    if override is not None and not _pair(override):
+        raise at.fail("override_error", "must be [code, message]")
+    return Workflow(
+        kind,
+        account_id,
+        at.text("domain_name"),
+        script,
+        created_at=at.time("created_at"),
+        updated_at=at.time("updated_at"),
+        step_index=step_index,
+        step_started_at=at.time("step_started_at", null=True),
+        polls_in_step=at.number("polls_in_step"),
+        extra_context=extra,
+        override_error=(override[0], override[1]) if override else None,
+        changes=dict(at.get("changes", Mapping)),
+    )
+
+
+def _pair(value: list[Any]) -> bool:
+    return len(value) == 2 and all(isinstance(item, str) for item in value)
+
+
+def _load_charge(at: _At) -> Charge:
+    kind = at.text("kind")
+    if kind not in CHARGE_KINDS:
+        raise at.fail("kind", f"must be one of {', '.join(CHARGE_KINDS)}")
+    try:
+        amount = Decimal(at.text("amount"))
+    except InvalidOperation:
+        raise at.fail("amount", "is not a decimal amount") from None
+    if not amount.is_finite():
+        raise at.fail("amount", "is not a decimal amount")
+    return Charge(
+        at.text("domain_name"),
+        kind,
+        amount,
+        at.text("currency"),
+        at.number("years", 1, 10),
+        at.time("at"),
+    )
+
+
+def _keyed(
+    items: list[_At], load: Callable[[_At], Any], key: Callable[[Any], str], what: str
+) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for at in items:
+        value = load(at)
+        if key(value) in found:
+            raise SnapshotError(f"{at.path}: a second {what} for the same domain")
+        found[key(value)] = value
+    return found
+
+
+def load_account(data: Any, path: str = "account") -> Account:
+    """One account, checked whole; raises SnapshotError naming the first problem."""
+    at = _At(path, data)
+    account_id = at.text("id")
+    if not account_id:
+        raise at.fail("id", "is empty")
+    account = Account(account_id, at.get("has_billing", bool), _load_contact(at, "default_contact"))
+    account.registrations = _keyed(
+        at.items("registrations"), _load_registration, lambda r: r.domain_name, "registration"
+    )
+    for index, registration in enumerate(account.registrations.values()):
+        if registration.account_id != account_id:
+            raise at.fail(f"registrations[{index}]", "names another account")
+    for field, kind in (
+        ("registration_workflows", WorkflowKind.REGISTRATION),
+        ("update_workflows", WorkflowKind.UPDATE),
+    ):
+        workflows = _keyed(
+            at.items(field),
+            lambda item, kind=kind: _load_workflow(item, kind, account_id),
+            lambda w: w.domain_name,
+            "workflow",
+        )
+        setattr(account, field, workflows)
+    account.charges = [_load_charge(item) for item in at.items("charges")]
+    _check_links(at, account)
+    return account
+
+
+def _check_links(at: _At, account: Account) -> None:
+    """What the registrar relies on between registrations and their workflows.
+
+    Places are named by index, not by domain: the message may reach an answer.
+    """
+    for index, (name, registration) in enumerate(account.registrations.items()):
+        where = f"registrations[{index}]"
+        workflow = account.registration_workflows.get(name)
+        if workflow is None:
+            raise at.fail(where, "has no registration workflow")
+        pending = registration.status is RegistrationStatus.REGISTRATION_PENDING
+        if pending == workflow.completed:
+            raise at.fail(where, "its status and its workflow's state disagree")
+    for index, (name, workflow) in enumerate(account.registration_workflows.items()):
+        if not workflow.completed and name not in account.registrations:
+            raise at.fail(f"registration_workflows[{index}]", "runs with no registration")
+    for index, name in enumerate(account.update_workflows):
+        if name not in account.registrations:
+            raise at.fail(f"update_workflows[{index}]", "has no registration")
+
+
 def parse(data: Any) -> list[Account]:
     """Read a snapshot's accounts; raises SnapshotError without touching any registrar."""
-    version = data.get("version") if isinstance(data, dict) else None
+    version = data.get("version") if isinstance(data, Mapping) else None
     if version != VERSION:
-        raise SnapshotError(f"unsupported state version {version!r}; expected {VERSION}")
-    try:
-        return [load_account(item) for item in data["accounts"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SnapshotError(f"malformed state: {exc!r}") from None
+        raise SnapshotError(f"version: must be {VERSION}")
+    top = _At("", data)
+    accounts = [load_account(item.data, item.path) for item in top.items("accounts")]
+    check_together(accounts)
+    return accounts
 
 
-def load_account(item: dict[str, Any]) -> Account:
-    account = Account(
-        item["id"],
-        item["has_billing"],
-        Contact(**item["default_contact"]) if item.get("default_contact") else None,
-    )
-    for data in item["registrations"]:
-        registration = _load_registration(data)
-        account.registrations[registration.domain_name] = registration
-    for data in item["registration_workflows"]:
-        workflow = _load_workflow(data)
-        account.registration_workflows[workflow.domain_name] = workflow
-    for data in item["update_workflows"]:
-        workflow = _load_workflow(data)
-        account.update_workflows[workflow.domain_name] = workflow
-    for data in item["charges"]:
-        at = _required_time(data["at"])
-        account.charges.append(
-            Charge(
-                data["domain_name"],
-                data["kind"],
-                Decimal(data["amount"]),
-                data["currency"],
-                data["years"],
-                at,
-            )
-        )
-    return account
+def check_together(accounts: list[Account], what: str = "accounts") -> None:
+    """What must hold across accounts: one of each id, and each domain held once."""
+    owners: set[str] = set()
+    seen: set[str] = set()
+    for index, account in enumerate(accounts):
+        if account.id in seen:
+            raise SnapshotError(f"{what}[{index}].id: a second account with the same id")
+        seen.add(account.id)
+        for place, name in enumerate(account.registrations):
+            if name in owners:
+                raise SnapshotError(
+                    f"{what}[{index}].registrations[{place}]: held by another account too"
+                )
+            owners.add(name)

@@ -36,16 +36,9 @@ class LiveServer:
         )
         import uvicorn
 
-        config = uvicorn.Config(
-            app,
-            log_config=None,
-            log_level=None,
-            access_log=False,
-            ws="none",
-            loop="asyncio",
-            lifespan="auto",
-        )
-        self._server = uvicorn.Server(config)
+        from registrar_mock.http import serving
+
+        self._server = uvicorn.Server(serving.config(app, loop="asyncio"))
 
     def start(self) -> LiveServer:
         self._thread.start()

@@ -100,7 +100,8 @@ class Harness:
 
     @property
     def account(self) -> Account:
-        return self.app.registrar.accounts[ACCOUNT]
+        # An account nobody has written to is not stored: it reads as a new, empty one.
+        return self.app.registrar.accounts.get(ACCOUNT) or Account(ACCOUNT)
 
     def registered(self) -> set[str]:
         return set(self.account.registrations)

@@ -18,7 +18,7 @@ import pytest
 from registrar_mock import create_app
 from registrar_mock.store import statefile as persistence
 from registrar_mock.store.statefile import StateFileError
-from tests.helpers import ACCOUNT
+from tests.helpers import ACCOUNT, comparable
 from tests.live import free_port
 
 Connect = Callable[..., httpx.Client]
@@ -35,12 +35,12 @@ def test_a_new_app_carries_on_where_the_last_stopped(tmp_path: Path, connect: Co
     api.get("/registrations/waiting.com/registration-status")
     first.control.add_fault({"id": "later", "nth": 3, "effect": {"status": 500}})
     api.get("/registrations")
-    exported = first.control.export_state()
+    exported = comparable(first.control.export_state())
     first.close()
 
     second = create_app(state_file=state)  # the scenario comes from the file
     assert second.control.scenario.name == "action-required"
-    assert second.control.export_state() == exported
+    assert comparable(second.control.export_state()) == exported
     again = connect(second)
     status = again.get("/registrations/waiting.com/registration-status").json()["result"]
     assert status["state"] == "action_required"
@@ -102,17 +102,20 @@ def test_older_versions_are_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyP
     create_app(state_file=state).close()
     steps: list[int] = []
 
-    def to_v2(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE audit (entry TEXT)")
-        steps.append(2)
+    current = persistence.SCHEMA_VERSION
+    following = current + 1
 
-    monkeypatch.setattr(persistence, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(persistence.MIGRATIONS, 2, to_v2)
+    def to_next(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE audit (entry TEXT)")
+        steps.append(following)
+
+    monkeypatch.setattr(persistence, "SCHEMA_VERSION", following)
+    monkeypatch.setitem(persistence.MIGRATIONS, following, to_next)
     create_app(state_file=state).close()
     create_app(state_file=state).close()
-    assert steps == [2]  # once, then the file is at version 2
+    assert steps == [following]  # once, then the file is at the new version
     with sqlite3.connect(state) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == following
 
 
 LAUNCHER = """

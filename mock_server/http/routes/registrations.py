@@ -26,7 +26,7 @@ async def _hold(call: Call, account: Account, workflow: Workflow) -> None:
         return
     window = call.registrar.world.sync_wait_seconds
     if (done_at - call.clock.now()).total_seconds() <= window:
-        await call.clock.sleep_until(done_at)
+        await call.wait_until(done_at)
         call.registrar.refresh(account, workflow)
 
 

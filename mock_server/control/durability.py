@@ -1,0 +1,171 @@
+"""Keeping the state file in step with memory, so no acknowledged change is ever lost.
+
+A change is acknowledged only once it is committed. When a commit fails (a full
+disk, a read-only file, a state file deleted or replaced under the server), the
+accounts it held are read back from the file, so memory and file never
+disagree, and the request is answered 503; the same request once space returns
+is saved. If the file can't even be read back, the server stops accepting
+changes: every one is answered 503, with one log line saying why.
+
+The clock is saved whenever it moves and, while it runs by itself, every
+``CHECKPOINT_SECONDS``. Each save of a running clock records a little ahead of
+now (a lease covering the next checkpoint), so a restart after ``kill -9`` never
+finds the clock earlier than a client saw it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+
+from registrar_mock import errors as e
+from registrar_mock.clock import Clock, SystemClock
+from registrar_mock.control.faults import FaultBook, saved_rules
+from registrar_mock.model import Registrar
+from registrar_mock.scenarios import ScenarioError
+from registrar_mock.store import CommitFailed, StateFile, StateFileError, StoredState
+
+CHECKPOINT_SECONDS = 1.0
+# How far ahead of now a running clock is recorded: two checkpoints, for a late one.
+LEASE_SECONDS = 2 * CHECKPOINT_SECONDS
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = logging.getLogger("registrar_mock.store")
+
+
+class Durability:
+    def __init__(
+        self,
+        store: StateFile | None,
+        registrar: Registrar,
+        clock: Clock,
+        faults: FaultBook,
+        *,
+        document: Callable[[], dict[str, Any] | None],
+        restore: Callable[[StoredState], None],
+    ) -> None:
+        self.store = store
+        self.registrar = registrar
+        self.clock = clock
+        self.faults = faults
+        self._document = document
+        self._restore = restore
+        # Why the state file can no longer be written, once that is so.
+        self.broken: str | None = None
+        self._saved_mark: datetime | None = None
+
+    def mark(self, *, exact: bool = False) -> datetime:
+        """The clock as it is saved: ahead by the lease while it runs by itself."""
+        now = self.clock.now()
+        if exact or not isinstance(self.clock, SystemClock):
+            return now
+        return now + timedelta(seconds=LEASE_SECONDS * self.clock.time_scale)
+
+    def admit(self, method: str) -> None:
+        """Refuse a request that may change state once the state file is unusable."""
+        if self.broken is not None and method not in SAFE_METHODS:
+            raise e.STATE_FILE_UNUSABLE(reason=self.broken)
+
+    def commit(self, *, everything: bool = False) -> None:
+        """Make the changes so far durable (a no-op without a state file)."""
+        store = self.store
+        with self.registrar.lock:
+            dirty = self.registrar.take_dirty()
+            if store is None:
+                return
+            if self.broken is not None:
+                if dirty or everything:
+                    raise e.STATE_FILE_UNUSABLE(reason=self.broken)
+                return
+            faults = None
+            if everything or self.faults.changed:
+                faults = [rule.to_json() for rule in self.faults.rules]
+            if not (dirty or faults is not None or everything):
+                return
+            mark = self.mark()
+            # A whole rewrite records the clock as it is (a reset may have moved it back).
+            clock = mark.isoformat() if everything else self._clock_text(mark)
+            accounts = self.registrar.accounts
+            try:
+                if everything:
+                    store.save(
+                        accounts=list(accounts.values()),
+                        scenario=self._document(),
+                        clock=clock,
+                        faults=faults,
+                        replace_all=True,
+                    )
+                else:
+                    store.save(
+                        accounts=[accounts[i] for i in dirty if i in accounts],
+                        clock=clock,
+                        faults=faults,
+                    )
+            except CommitFailed as failure:
+                self._roll_back(None if everything else dirty, failure)
+            self.faults.changed = False
+            if clock is not None:
+                self._saved_mark = mark
+
+    @property
+    def keeps_time(self) -> bool:
+        """Whether the clock runs by itself and must be saved as it goes."""
+        return self.store is not None and isinstance(self.clock, SystemClock)
+
+    async def keep_clock(self) -> None:
+        """Save the running clock every CHECKPOINT_SECONDS, until cancelled."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            self.checkpoint()
+
+    def checkpoint(self, *, exact: bool = False) -> None:
+        """Save the clock alone (the periodic job, and shutdown); failures are only logged."""
+        if self.store is None or self.broken is not None:
+            return
+        with self.registrar.lock:
+            mark = self.mark(exact=exact)
+            text = mark.isoformat() if exact else self._clock_text(mark)
+            if text is None:
+                return
+            try:
+                self.store.save(clock=text)
+            except CommitFailed as failure:
+                log.warning("the clock could not be saved: %s", failure)
+                return
+            self._saved_mark = mark
+
+    def _clock_text(self, mark: datetime) -> str | None:
+        """The clock to write with a commit, unless the file already holds a later mark."""
+        if self._saved_mark is not None and mark <= self._saved_mark:
+            return None
+        return mark.isoformat()
+
+    def _roll_back(self, ids: set[str] | None, failure: CommitFailed) -> NoReturn:
+        """Put memory back to what the file holds; answer 503 either way."""
+        store = self.store
+        if store is None:  # pragma: no cover - a commit without a store never fails
+            raise e.STATE_NOT_SAVED(reason=str(failure))
+        try:
+            if ids is None:
+                stored = store.load()
+                if stored is not None:
+                    self._restore(stored)
+            else:
+                self.registrar.restore_accounts(ids, store.reload(ids))
+                _, faults = store.reload_meta()
+                self.faults.reset(saved_rules(faults), self.registrar.world.seed)
+            self.registrar.take_dirty()
+        except (StateFileError, ScenarioError, e.ApiError) as exc:
+            self._break(f"{failure}; and reading it back failed: {exc}")
+        if "deleted" in str(failure) or "replaced" in str(failure):
+            self._break(str(failure))
+        log.warning("a change was not saved and was undone: %s", failure)
+        raise e.STATE_NOT_SAVED(reason=str(failure))
+
+    def _break(self, reason: str) -> NoReturn:
+        self.broken = reason
+        log.error("the state file is unusable; no more changes are accepted: %s", reason)
+        raise e.STATE_FILE_UNUSABLE(reason=reason)

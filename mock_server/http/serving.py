@@ -1,0 +1,163 @@
+"""Serving the app with uvicorn, within limits a laptop or a CI runner can afford.
+
+uvicorn bounds concurrent requests (``limit_concurrency``) but not the size of a
+request's headers, nor how long a client may take to send them (a slow client
+can hold a connection forever by trickling bytes), nor open connections. The
+protocol here adds those three to uvicorn's httptools protocol:
+
+* **headers** over ``Limits.header_bytes`` are answered 431 and the connection
+  closed, before more of them is read or kept;
+* a client that hasn't sent its headers within ``Limits.header_seconds`` of
+  connecting (or of its previous answer), or its body within
+  ``Limits.body_seconds`` of its headers, is disconnected;
+* past ``Limits.connections`` open connections, a new one is answered 503 at
+  once and closed, so descriptors are never exhausted and genuine requests get
+  a clear answer. The process's descriptor limit is raised to its hard limit at
+  start, and the connection limit kept below it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from registrar_mock import errors as e
+from registrar_mock.http import envelope
+
+# Descriptors kept free beyond the connection limit: the state file, logs, the loop.
+RESERVED_DESCRIPTORS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    header_bytes: int = 64 * 1024
+    header_seconds: float = 10.0
+    body_seconds: float = 30.0
+    connections: int = 1000
+
+
+def _answer(error: e.ApiError) -> bytes:
+    """A whole HTTP/1.1 answer in the v4 envelope, for the protocol to write itself."""
+    body = envelope.failure(error).body
+    head = [
+        f"HTTP/1.1 {error.status} {_REASONS.get(error.status, '')}",
+        "content-type: application/json",
+        f"content-length: {len(body)}",
+        "connection: close",
+        *(f"{name}: {value}" for name, value in error.headers.items()),
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + bytes(body)
+
+
+_REASONS = {431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+
+
+def protocol(limits: Limits) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol, with ``limits`` enforced on every connection."""
+    too_large = _answer(e.HEADERS_TOO_LARGE(limit=limits.header_bytes // 1024))
+    too_many = _answer(e.TOO_MANY_CONNECTIONS(limit=limits.connections))
+
+    class LimitedProtocol(HttpToolsProtocol):
+        _timer: asyncio.TimerHandle | None = None
+        _header_bytes = 0
+        _reading_headers = True
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > limits.connections:
+                transport.write(too_many)
+                transport.close()
+                return
+            self._expect_headers()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._cancel()
+            super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            if self._reading_headers:
+                self._header_bytes += len(data)
+            super().data_received(data)
+            if self._reading_headers and self._header_bytes > limits.header_bytes:
+                self._close_with(too_large)
+
+        def on_headers_complete(self) -> None:
+            self._reading_headers = False
+            self._header_bytes = 0
+            self._arm(limits.body_seconds)
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            self._cancel()
+            super().on_message_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._expect_headers()
+
+        def _expect_headers(self) -> None:
+            self._reading_headers = True
+            self._header_bytes = 0
+            self._arm(limits.header_seconds)
+
+        def _arm(self, seconds: float) -> None:
+            self._cancel()
+            self._timer = self.loop.call_later(seconds, self._too_slow)
+
+        def _cancel(self) -> None:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+        def _too_slow(self) -> None:
+            self._timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def _close_with(self, answer: bytes) -> None:
+            self._cancel()
+            if not self.transport.is_closing():
+                self.transport.write(answer)
+                self.transport.close()
+
+    return LimitedProtocol
+
+
+def descriptor_room() -> int:
+    """Raise the soft limit on open descriptors to the hard one; how many there may be."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def config(app: Any, limits: Limits | None = None, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration every server of the mock runs with."""
+    limits = limits or Limits()
+    room = descriptor_room() - RESERVED_DESCRIPTORS
+    if limits.connections > room:
+        limits = Limits(limits.header_bytes, limits.header_seconds, limits.body_seconds, room)
+    return uvicorn.Config(
+        app,
+        http=protocol(limits),
+        # uvicorn answers 503 once this many connections are open: one above our own limit,
+        # so every connection the protocol admitted is served.
+        limit_concurrency=limits.connections + 1,
+        log_config=None,
+        log_level=None,
+        access_log=False,
+        ws="none",
+        lifespan="auto",
+        **options,
+    )
