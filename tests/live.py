@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import httpx
 
@@ -19,47 +20,55 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Running:
+    """A served mock: its process, and where it answers."""
+
+    process: subprocess.Popen[str]
+    origin: str  # http://127.0.0.1:PORT
+
+    @property
+    def base(self) -> str:
+        return f"{self.origin}/client/v4"
+
+
 @contextmanager
-def serve(*args: str, ready_timeout: float = 20.0) -> Iterator[str]:
-    """Start the server and yield its base URL (ending in /client/v4); stop it afterwards."""
+def running(*args: str, ready_timeout: float = 20.0) -> Iterator[Running]:
+    """Start the server; stop it afterwards (by SIGTERM, unless the test already stopped it)."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "registrar_mock",
-            "serve",
-            "--port",
-            str(port),
-            "--no-access-log",
-            *args,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/client/v4"
+    command = [sys.executable, "-m", "registrar_mock", "serve", "--port", str(port),
+               "--no-access-log", *args]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    served = Running(process, f"http://127.0.0.1:{port}")
     try:
         deadline = time.monotonic() + ready_timeout
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited early: {process.stderr.read()}")  # type: ignore[union-attr]
             try:
-                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
+                if httpx.get(f"{served.base}/openapi.json", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not become ready")
             time.sleep(0.05)
-        yield base
+        yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+@contextmanager
+def serve(*args: str, ready_timeout: float = 20.0) -> Iterator[str]:
+    """Start the server and yield its base URL (ending in /client/v4); stop it afterwards."""
+    with running(*args, ready_timeout=ready_timeout) as served:
+        yield served.base

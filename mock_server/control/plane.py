@@ -281,9 +281,12 @@ class Control:
             where = exc.path or "the document"
             raise e.STATE_INVALID(detail=f"scenario: {where}: {exc.problem}") from None
         clock = state.get("clock")
-        if not isinstance(clock, str):
-            raise e.STATE_INVALID(detail="clock: must be an RFC 3339 timestamp")
-        instant = parse_timestamp(clock)
+        try:
+            instant = parse_timestamp(clock) if isinstance(clock, str) else None
+        except e.InvalidRequest:
+            instant = None
+        if instant is None:
+            raise e.STATE_INVALID(detail="clock: must be an RFC 3339 timestamp with a timezone")
         try:
             rules = saved_rules(state.get("faults"))
         except ScenarioError as exc:

@@ -64,7 +64,8 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
 
     class LimitedProtocol(HttpToolsProtocol):
         _timer: asyncio.TimerHandle | None = None
-        _header_bytes = 0
+        _header_bytes = 0  # of the request's headers, so far
+        _tail = b""  # the last bytes of them, in case the blank line ending them is split
         _reading_headers = True
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -80,20 +81,31 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
+            # Headers are measured before the parser sees them, so oversized ones are
+            # never parsed nor kept: memory stays bounded however much a client sends.
             if self._reading_headers:
-                self._header_bytes += len(data)
+                seen = self._tail + data
+                end = seen.find(b"\r\n\r\n")
+                if end == -1:
+                    size = self._header_bytes + len(data)
+                    self._tail = seen[-3:]
+                else:
+                    size = self._header_bytes - len(self._tail) + end + 4
+                    self._reading_headers = False
+                self._header_bytes = size
+                if size > limits.header_bytes:
+                    self._close_with(too_large)
+                    return
             super().data_received(data)
-            if self._reading_headers and self._header_bytes > limits.header_bytes:
-                self._close_with(too_large)
 
         def on_headers_complete(self) -> None:
             self._reading_headers = False
-            self._header_bytes = 0
             self._arm(limits.body_seconds)
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
             self._cancel()
+            self._reading_headers, self._header_bytes, self._tail = True, 0, b""
             super().on_message_complete()
 
         def on_response_complete(self) -> None:
@@ -102,8 +114,7 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
                 self._expect_headers()
 
         def _expect_headers(self) -> None:
-            self._reading_headers = True
-            self._header_bytes = 0
+            self._reading_headers, self._header_bytes, self._tail = True, 0, b""
             self._arm(limits.header_seconds)
 
         def _arm(self, seconds: float) -> None:

@@ -315,6 +315,17 @@ def _keyed(
     return found
 
 
+def _workflows(at: _At, field: str, account_id: str) -> dict[str, Workflow]:
+    kind = WorkflowKind.REGISTRATION if field == "registration_workflows" else WorkflowKind.UPDATE
+    found: dict[str, Workflow] = {}
+    for item in at.items(field):
+        workflow = _load_workflow(item, kind, account_id)
+        if workflow.domain_name in found:
+            raise SnapshotError(f"{item.path}: a second workflow for the same domain")
+        found[workflow.domain_name] = workflow
+    return found
+
+
 def load_account(data: Any, path: str = "account") -> Account:
     """One account, checked whole; raises SnapshotError naming the first problem."""
     at = _At(path, data)
@@ -328,17 +339,8 @@ def load_account(data: Any, path: str = "account") -> Account:
     for index, registration in enumerate(account.registrations.values()):
         if registration.account_id != account_id:
             raise at.fail(f"registrations[{index}]", "names another account")
-    for field, kind in (
-        ("registration_workflows", WorkflowKind.REGISTRATION),
-        ("update_workflows", WorkflowKind.UPDATE),
-    ):
-        workflows = _keyed(
-            at.items(field),
-            lambda item, kind=kind: _load_workflow(item, kind, account_id),
-            lambda w: w.domain_name,
-            "workflow",
-        )
-        setattr(account, field, workflows)
+    account.registration_workflows = _workflows(at, "registration_workflows", account_id)
+    account.update_workflows = _workflows(at, "update_workflows", account_id)
     account.charges = [_load_charge(item) for item in at.items("charges")]
     _check_links(at, account)
     return account

@@ -308,7 +308,7 @@ def _check_before_opening(path: Path, real: Path, fd: int) -> None:
             tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master")}
         finally:
             check.close()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError) as exc:  # ValueError: text that isn't UTF-8
         raise StateFileError(f"{path} is damaged (SQLite: {exc}); {untouched}") from None
     if result is None or result[0] != "ok":
         raise StateFileError(f"{path} is damaged (SQLite's quick_check failed); {untouched}")

@@ -100,6 +100,12 @@ def test_every_command_has_help_with_examples(
         (["serve", "--reload-scenario"], "scenarios show default > my-world.yaml"),
         (["serve", "--reload-scenario", "--scenario", "flaky"], "'flaky' is bundled"),
         (["scenarios", "validate"], "the following arguments are required: paths"),
+        (["serve", "--control-token", ""], "--control-token must not be empty"),
+        (["serve", "--state-file-limit", "64k"], "--state-file-limit needs --state-file"),
+        (["serve", "--state-file-limit", "lots"], "give a size such as 65536, 64k or 10m"),
+        (["serve", "--header-timeout", "0"], "--header-timeout must be a positive number"),
+        (["serve", "--max-connections", "0"], "--max-connections must be at least 1"),
+        (["serve", "--scenario-dir", "/no/such/dir"], "--scenario-dir /no/such/dir: not a dir"),
     ],
 )
 def test_errors_are_one_line_and_not_zero(

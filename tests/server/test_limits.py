@@ -1,0 +1,128 @@
+"""The served mock's own limits: header size, slow clients, open connections."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live import Running, running
+
+HEALTH = b"GET /__mock__/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Running]:
+    options = ("--header-timeout", "1", "--body-timeout", "1", "--max-connections", "8")
+    with running(*options) as served:
+        yield served
+
+
+@pytest.fixture
+def origin(server: Running) -> str:
+    return server.origin
+
+
+def connect(origin: str) -> socket.socket:
+    host, port = origin.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+def read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_oversized_headers_are_431_and_never_kept(origin: str) -> None:
+    with connect(origin) as sock:
+        sock.sendall(HEALTH + b"X-Big: " + b"a" * 100_000 + b"\r\n\r\n")
+        answer = read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 431 ")
+    assert b'"success":false' in answer and b"exceed 64 KiB" in answer
+    assert httpx.get(f"{origin}/__mock__/health").status_code == 200
+
+
+def test_a_flood_of_header_bytes_does_not_grow_the_server(server: Running) -> None:
+    origin = server.origin
+    before = rss_kb(server.process.pid)
+    with connect(origin) as sock:
+        try:
+            sock.sendall(HEALTH + b"X-Flood: ")
+            for _ in range(200):  # 20 MB, where the server stops reading at 64 KiB
+                sock.sendall(b"b" * 100_000)
+        except OSError:
+            pass  # the server closed the connection: what it should do
+    assert rss_kb(server.process.pid) - before < 30_000
+    assert httpx.get(f"{origin}/__mock__/health").status_code == 200
+
+
+def test_a_client_too_slow_with_its_headers_is_disconnected(origin: str) -> None:
+    with connect(origin) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET /__mock__/health HTTP/1.1\r\n")
+        closed = False
+        for _ in range(20):  # a byte every quarter second: the slowloris way
+            try:
+                sock.sendall(b"X")
+            except OSError:
+                closed = True
+                break
+            sock.settimeout(0.25)
+            try:
+                if sock.recv(1) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                pass
+        assert closed
+        assert time.monotonic() - started < 4
+
+
+def test_a_client_too_slow_with_its_body_is_disconnected(origin: str) -> None:
+    with connect(origin) as sock:
+        sock.sendall(
+            b"POST /__mock__/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+        started = time.monotonic()
+        assert read_all(sock) == b""  # closed, with the request never processed
+        assert time.monotonic() - started < 4
+
+
+def test_past_the_connection_limit_a_genuine_request_gets_a_503(origin: str) -> None:
+    idle = [connect(origin) for _ in range(8)]
+    try:
+        time.sleep(0.1)
+        answer = httpx.get(f"{origin}/__mock__/health")
+        assert answer.status_code == 503
+        assert "Too many open connections" in answer.json()["errors"][0]["message"]
+    finally:
+        for sock in idle:
+            sock.close()
+    deadline = time.monotonic() + 5
+    while httpx.get(f"{origin}/__mock__/health").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_idle_connections_are_closed_so_they_cannot_starve_others(origin: str) -> None:
+    idle = [connect(origin) for _ in range(8)]
+    try:
+        time.sleep(1.6)  # past the header timeout: the server has closed them
+        assert httpx.get(f"{origin}/__mock__/health").status_code == 200
+    finally:
+        for sock in idle:
+            sock.close()

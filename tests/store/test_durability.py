@@ -1,0 +1,224 @@
+"""Never an acknowledged write lost: failed commits, a full disk, deleted files, restarts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from registrar_mock import MockApp, create_app
+from registrar_mock.testing import SyncASGITransport
+from tests.helpers import JSON, ROOT
+from tests.live import free_port
+
+ACCOUNT = "5f0c7a1e2d3b4c5a6e7f8091a2b3c4d5"
+ROUTE = f"/client/v4/accounts/{ACCOUNT}/registrar"
+AUTH = {"Authorization": "Bearer durable-token", "Prefer": "respond-async"}
+
+
+def client(app: MockApp) -> httpx.Client:
+    return httpx.Client(transport=SyncASGITransport(app), base_url="http://mock", headers=AUTH)
+
+
+def held(app: MockApp) -> set[str]:
+    account = app.registrar.accounts.get(ACCOUNT)
+    return set() if account is None else set(account.registrations)
+
+
+def test_a_full_disk_refuses_the_change_undoes_it_and_saves_the_retry(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    assert api.post(f"{ROUTE}/registrations", json={"domain_name": "first.com"}).status_code == 202
+    store = app.control.store
+    assert store is not None
+    store.set_size_limit(state.stat().st_size)  # not one page more: the disk is full
+    refused = []
+    for n in range(200):
+        answer = api.post(f"{ROUTE}/registrations", json={"domain_name": f"full-{n}.com"})
+        if answer.status_code == 503:
+            refused.append(f"full-{n}.com")
+            assert "was not saved, and was undone" in answer.json()["errors"][0]["message"]
+            assert answer.headers["Retry-After"] == "5"
+            break
+        assert answer.status_code == 202
+    assert refused, "the file never filled up"
+    # Memory agrees with the file: the refused registration is nowhere.
+    assert refused[0] not in held(app)
+    assert api.get(f"{ROUTE}/registrations/{refused[0]}").status_code == 404
+    store.set_size_limit(None)  # space returns
+    retried = api.post(f"{ROUTE}/registrations", json={"domain_name": refused[0]})
+    assert retried.status_code == 202
+    kept = held(app)
+    app.close()
+    reopened = create_app(state_file=state)
+    assert held(reopened) == kept and refused[0] in kept
+    reopened.close()
+
+
+@contextmanager
+def served(state: Path, *options: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = free_port()
+    command = [sys.executable, "-m", "registrar_mock", "serve", "--port", str(port),
+               "--no-access-log", "--state-file", str(state), *options]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/__mock__/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"no server: {process.stderr.read()!r}") from None
+                time.sleep(0.05)
+        yield process, base
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def test_kill_9_after_a_full_disk_keeps_exactly_what_was_acknowledged(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    acknowledged, refused = set(), set()
+    with served(state, "--state-file-limit", "48k") as (process, base):
+        with httpx.Client(base_url=f"{base}{ROUTE}", headers=AUTH, timeout=10) as api:
+            for n in range(400):
+                name = f"filling-{n}.com"
+                status = api.post("/registrations", json={"domain_name": name}).status_code
+                if status in (201, 202):
+                    acknowledged.add(name)
+                else:
+                    assert status == 503
+                    refused.add(name)
+                if len(refused) >= 3:
+                    break
+        assert acknowledged and len(refused) == 3
+        os.kill(process.pid, signal.SIGKILL)
+    with served(state) as (_, base):
+        names = set()
+        cursor = ""
+        while True:
+            page = httpx.get(
+                f"{base}{ROUTE}/registrations", params={"per_page": 50, "cursor": cursor},
+                headers=AUTH,
+            ).json()  # fmt: skip
+            names |= {item["domain_name"] for item in page["result"]}
+            cursor = page["result_info"]["cursor"]
+            if not cursor:
+                break
+    assert names == acknowledged  # nothing acknowledged lost, nothing refused applied
+
+
+def test_a_deleted_state_file_is_noticed_at_the_next_write(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    assert api.post(f"{ROUTE}/registrations", json={"domain_name": "kept.com"}).status_code == 202
+    state.unlink()
+    lost = api.post(f"{ROUTE}/registrations", json={"domain_name": "lost.com"})
+    assert lost.status_code == 503
+    assert "deleted while the server ran" in lost.text
+    assert "lost.com" not in held(app)
+    again = api.post(f"{ROUTE}/registrations", json={"domain_name": "later.com"})
+    assert again.status_code == 503
+    assert "accepts no more changes" in again.text
+    control = httpx.Client(transport=SyncASGITransport(app), base_url="http://m", headers=JSON)
+    assert control.post("/__mock__/clock/advance", json={"by": "1d"}).status_code == 503
+    app.close()
+
+
+def test_a_replaced_state_file_is_noticed_at_the_next_write(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(state.read_bytes())
+    other.replace(state)
+    answer = api.post(f"{ROUTE}/registrations", json={"domain_name": "x.com"})
+    assert answer.status_code == 503
+    assert "replaced by another file" in answer.text
+    app.close()
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_one_owner_however_the_file_is_named(tmp_path: Path, link: str) -> None:
+    state = tmp_path / "state.sqlite"
+    first = create_app(state_file=state)
+    other = tmp_path / f"via-{link}.sqlite"
+    if link == "symlink":
+        other.symlink_to(state)
+    else:
+        os.link(state, other)
+    from registrar_mock.store import StateFileError
+
+    with pytest.raises(StateFileError, match="in use by another registrar-mock process"):
+        create_app(state_file=other)
+    first.close()
+    create_app(state_file=other).close()  # once the owner is gone, the other name works
+
+
+def test_open_world_reads_store_nothing(tmp_path: Path) -> None:
+    """20,000 reads of accounts nobody wrote to: memory and the state file stay flat."""
+    import asyncio
+    import random
+
+    from registrar_mock.testing import ASGITransport
+
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    size = state.stat().st_size
+    rng = random.Random(7)
+
+    async def read_all() -> list[int]:
+        async with httpx.AsyncClient(
+            transport=ASGITransport(app), base_url="http://mock", headers=AUTH
+        ) as api:
+            statuses = []
+            for n in range(20_000):
+                account = f"{rng.getrandbits(128):032x}"
+                path = ("registrations", "registrations/some.com", "domain-search?q=x")[n % 3]
+                answer = await api.get(f"/client/v4/accounts/{account}/registrar/{path}")
+                statuses.append(answer.status_code)
+            return statuses
+
+    statuses = asyncio.run(read_all())
+    assert set(statuses) <= {200, 404}
+    assert app.registrar.accounts == {}
+    assert state.stat().st_size == size
+    # A write is what keeps an account.
+    client(app).post(f"{ROUTE}/registrations", json={"domain_name": "one.com"})
+    assert list(app.registrar.accounts) == [ACCOUNT]
+    app.close()
+
+
+def read_clock(base: str) -> datetime:
+    now: str = httpx.get(f"{base}/__mock__/clock").json()["result"]["now"]
+    return datetime.fromisoformat(now.replace("Z", "+00:00"))
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_the_clock_never_goes_back_across_a_restart(tmp_path: Path, stop: int) -> None:
+    state = tmp_path / "state.sqlite"
+    with served(state, "--time-scale", "600") as (process, base):
+        httpx.post(f"{base}/__mock__/clock/advance", json={"by": "3d"})
+        time.sleep(1.5)  # the running clock: saved as it goes
+        seen = read_clock(base)
+        process.send_signal(stop)
+        process.wait(timeout=20)
+    with served(state, "--time-scale", "600") as (_, base):
+        again = read_clock(base)
+    assert again >= seen, (seen, again)
