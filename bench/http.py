@@ -215,7 +215,8 @@ def sanity(server: Server, case: Case) -> int:
 def _run_args(case: Case, phase: str) -> tuple[str, ...]:
     if case.key == "create":
         # A prefix per run keeps every domain fresh: warm-up and measurement never collide.
-        return (f"{phase}{int(time.time() * 1000) % 10**9}", str(POSTS_PER_ACCOUNT))
+        prefix = ord(phase[0]) * 10**9 + int(time.time() * 1000) % 10**9
+        return (str(prefix), str(POSTS_PER_ACCOUNT))
     return case.args
 
 

@@ -83,7 +83,7 @@ def _clock(app: MockApp) -> VirtualClock:
 
 
 def account_for(index: int) -> str:
-    return f"w{index // PER_ACCOUNT:07d}"
+    return f"{index // PER_ACCOUNT:032x}"
 
 
 def domain_for(index: int) -> str:

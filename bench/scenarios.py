@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-TOKEN = "bench-token"
+TOKEN = "registrar-mock-bench-token-0000000000000"  # 40 of [A-Za-z0-9_-], as an API token is
 # The account every read benchmark uses: it holds LIST_SIZE registrations.
 LIST_ACCOUNT = "b0000000000000000000000000000001"
 LIST_SIZE = 100
@@ -60,7 +60,7 @@ def workflow_scenario() -> dict[str, Any]:
 
 
 def scale_account(index: int) -> str:
-    return f"s{index:07d}"
+    return f"5ca1e{index:027x}"
 
 
 def scale_domain(index: int, n: int) -> str:

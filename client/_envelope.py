@@ -14,7 +14,7 @@ import httpx
 from registrar_mock.client import errors as e
 from registrar_mock.client.models import error_details
 
-logger = logging.getLogger("client")
+logger = logging.getLogger("registrar_mock.client")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from registrar_mock.client._flow import Flow, sleep
 from registrar_mock.client._retry import RetryPolicy, send_safely
 from registrar_mock.client.models import WorkflowState, WorkflowStatus
 
-logger = logging.getLogger("client")
+logger = logging.getLogger("registrar_mock.client")
 
 OnBlocked = Callable[[WorkflowStatus], object]
 

@@ -19,7 +19,7 @@ from registrar_mock.client._flow import Flow, send, sleep
 from registrar_mock.client._retry import TRANSIENT, RetryPolicy, send_safely, transport_error
 from registrar_mock.client.models import WorkflowStatus
 
-logger = logging.getLogger("client")
+logger = logging.getLogger("registrar_mock.client")
 
 
 def create_registration(

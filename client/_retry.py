@@ -11,7 +11,7 @@ from registrar_mock.client import errors as e
 from registrar_mock.client._envelope import Envelope, read, retry_after
 from registrar_mock.client._flow import Flow, send, sleep
 
-logger = logging.getLogger("client")
+logger = logging.getLogger("registrar_mock.client")
 
 # Failures after which the request may or may not have reached the server.
 TRANSIENT: tuple[type[httpx.TransportError], ...] = (

@@ -44,7 +44,6 @@ class LegacyDomain:
     """A domain as the deprecated ``/registrar/domains`` endpoints describe it."""
 
     id: str | None = None
-    name: str | None = None
     available: bool | None = None
     can_register: bool | None = None
     created_at: datetime | None = None
@@ -52,8 +51,6 @@ class LegacyDomain:
     expires_at: datetime | None = None
     current_registrar: str | None = None
     locked: bool | None = None
-    auto_renew: bool | None = None
-    privacy: bool | None = None
     registry_statuses: tuple[str, ...] = ()
     supported_tld: bool | None = None
     registrant_contact: LegacyContact | None = None
@@ -67,7 +64,6 @@ class LegacyDomain:
         statuses = f.opt_string("registry_statuses") or ""
         return cls(
             id=f.opt_string("id"),
-            name=f.opt_string("name"),
             available=f.opt_boolean("available"),
             can_register=f.opt_boolean("can_register"),
             created_at=f.opt_datetime("created_at"),
@@ -75,8 +71,6 @@ class LegacyDomain:
             expires_at=f.opt_datetime("expires_at"),
             current_registrar=f.opt_string("current_registrar"),
             locked=f.opt_boolean("locked"),
-            auto_renew=f.opt_boolean("auto_renew"),
-            privacy=f.opt_boolean("privacy"),
             registry_statuses=tuple(s.strip() for s in statuses.split(",") if s.strip()),
             supported_tld=f.opt_boolean("supported_tld"),
             registrant_contact=None if contact is None else LegacyContact.from_json(contact),

@@ -17,15 +17,16 @@ from starlette.routing import Mount, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from registrar_mock import scenarios
-from registrar_mock.clock import Clock, VirtualClock
+from registrar_mock.clock import Clock, SystemClock, VirtualClock
 from registrar_mock.control import Control
-from registrar_mock.control.api import CONTROL_ROOT
 from registrar_mock.control.api import routes as control_routes
+from registrar_mock.control.plane import anchored
 from registrar_mock.errors import ApiError
 from registrar_mock.http import envelope, guard
-from registrar_mock.http.edge import Edge
+from registrar_mock.http.edge import DROPPED, Edge
 from registrar_mock.http.endpoint import OPERATION
-from registrar_mock.http.routes import API_ROOT, api_routes
+from registrar_mock.http.paths import API_ROOT, CONTROL_ROOT
+from registrar_mock.http.routes import api_routes
 from registrar_mock.model import Registrar, World
 from registrar_mock.scenarios import Scenario, ScenarioSource
 from registrar_mock.store import StateFile, StateFileError
@@ -59,7 +60,7 @@ class MockApp(Starlette):
                 Exception: envelope.internal_error_handler,
             },
         )
-        # "/registrations/" is no route here, as at Cloudflare: a 7003, not a redirect.
+        # "/registrations/" is no route here, as at Cloudflare: a 7000, not a redirect.
         self.router.redirect_slashes = False
         for route in self.router.routes:
             inner = getattr(route, "app", None)
@@ -130,17 +131,17 @@ class MockApp(Starlette):
                 scope.get("query_string", b""),
                 account,
                 scope.get(OPERATION),
-                status or 500,
+                None if scope.get(DROPPED) else (status or 500),
                 time.perf_counter() - started,
             )
             if access_log.isEnabledFor(logging.INFO):
                 entry = journal.latest()
                 access_log.info(
-                    "%s %s account=%s status=%d %.1fms",
+                    "%s %s account=%s status=%s %.1fms",
                     entry.method,
                     entry.path,
                     entry.account or "-",
-                    entry.status,
+                    "dropped" if entry.status is None else entry.status,
                     entry.duration_ms,
                     extra={"request": entry.to_json()},
                 )
@@ -168,6 +169,7 @@ def create_app(
     scenario: ScenarioSource = None,
     *,
     clock: Clock | None = None,
+    time_scale: float | None = None,
     state_file: str | Path | None = None,
     state_file_max_bytes: int | None = None,
     control_token: str | None = None,
@@ -178,8 +180,10 @@ def create_app(
     ``scenario`` is a bundled name (``"near-limit"``), a path to a YAML file, a
     scenario document as a dict, a loaded :class:`Scenario`, or a :class:`World`
     built in code; by default the bundled ``default`` scenario. Time is virtual
-    and starts at the scenario's start instant, so runs repeat exactly;
-    ``serve`` passes a :class:`SystemClock` instead.
+    and starts at the scenario's start instant, so runs repeat exactly. With
+    ``time_scale`` (what ``serve`` gives) the clock runs by itself instead, that
+    many times faster than real time, from the scenario's start, or from now for
+    a scenario that names none (its relative dates then count from now).
 
     With ``state_file``, all state lives in that SQLite file and a new app
     carries on where the last one stopped; ``state_file_max_bytes`` caps its size, past
@@ -212,6 +216,11 @@ def create_app(
                 )
             resolved = saved
         resolved = resolved or scenarios.resolve()
+        if time_scale is not None:
+            if clock is not None:
+                raise ValueError("give a clock or a time_scale, not both")
+            resolved = anchored(resolved, SystemClock())
+            clock = SystemClock(time_scale, start=resolved.world.start)
         if clock is None:
             clock = VirtualClock(resolved.world.start)
         app = MockApp(resolved, clock, store=store, control_token=control_token, scenario_dirs=dirs)

@@ -130,12 +130,22 @@ def problem(status: int, code: int, template: str, **headers: str) -> Problem:
 # Cloudflare's generic code: most of the Registrar's validation and lookup errors use it.
 GENERIC = 10000
 
-# --- routing -------------------------------------------------------------------
-NO_ROUTE = problem(404, 7003, "No route for the URI")
-METHOD_NOT_ALLOWED = problem(405, 7003, "No route for the URI")
-BAD_ACCOUNT_ID = problem(
-    404, 7003, "Could not route to the account: the account identifier is invalid"
+# --- routing (Cloudflare's edge answers these before any product sees the request) ---------
+NO_ROUTE = problem(400, 7000, "No route for that URI")
+# A known path asked with a method it doesn't take: HTTP says 405 (with Allow).
+METHOD_NOT_ALLOWED = problem(405, 7000, "No route for that URI")
+# An identifier in the path that can't be one: answered with NO_ROUTE after it.
+BAD_IDENTIFIER = problem(
+    400, 7003, "Could not route to {path}, perhaps your object identifier is invalid?"
 )
+
+
+def bad_identifier(path: str) -> ApiError:
+    """Cloudflare's answer to a malformed identifier: 7003 naming the path, then 7000."""
+    error = BAD_IDENTIFIER(path=path)
+    error.items.append(NO_ROUTE.item())
+    return error
+
 
 # --- authentication ---------------------------------------------------------------
 MISSING_AUTH = problem(400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")
@@ -147,6 +157,7 @@ BAD_AUTH_KEY = ErrorItem(6103, "Invalid format for X-Auth-Key header")
 INVALID_TOKEN = problem(403, 9109, "Invalid access token")
 UNKNOWN_KEY = problem(403, 9103, "Unknown X-Auth-Key or X-Auth-Email")
 NOT_ALLOWED = problem(403, GENERIC, "Authentication error")
+NOT_THE_USERS_DOMAIN = problem(403, GENERIC, "Domain doesn't belong to the user")
 
 # --- domain-search -----------------------------------------------------------------
 SEARCH_Q_MISSING = problem(400, 1001, "Missing required parameter: q")
@@ -223,6 +234,10 @@ REGISTRATION_PENDING = problem(409, GENERIC, "The registration of {domain} has n
 UPDATE_IN_PROGRESS = problem(409, GENERIC, "An update for {domain} is already in progress")
 
 # --- the control plane (/__mock__) ----------------------------------------------------
+CONTROL_NO_ROUTE = problem(
+    404, GENERIC, "No such control endpoint; they are listed at GET /__mock__/openapi.json"
+)
+CONTROL_METHOD = problem(405, GENERIC, "This control endpoint does not take that method")
 CONTROL_TOKEN_REQUIRED = problem(
     401,
     GENERIC,

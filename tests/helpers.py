@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
 # The control API takes changes only as JSON: its clients send this on every request.
 JSON = {"Content-Type": "application/json"}
-TOKEN = "test-token-123"
+TOKEN = "registrar-mock-test-token-00000000000000"
 
 
 def registrar_url(account: str = ACCOUNT) -> str:
@@ -43,3 +43,8 @@ def comparable(export: dict[str, Any]) -> dict[str, Any]:
         for api_key in account.get("api_keys", []):
             api_key["key"] = "<digest>"
     return copy
+
+
+def token(name: str) -> str:
+    """A well-formed API token (40 of [A-Za-z0-9_-]) that reads as ``name``."""
+    return f"{name}-".ljust(40, "0")[:40]

@@ -6,12 +6,16 @@ import ipaddress
 from importlib import metadata
 from typing import TYPE_CHECKING
 
+from registrar_mock.clock import isoformat
+
 if TYPE_CHECKING:
     from registrar_mock.app import MockApp
 
 PROG = "registrar-mock"
-# The account the bundled scenarios use; any id works in an open world.
+# The account the bundled scenarios use; any id of 32 lowercase hex works in an open world,
+# as does any token of 40 of [A-Za-z0-9_-]: this one is no secret.
 EXAMPLE_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+EXAMPLE_TOKEN = "registrar-mock-demo-token-00000000000000"
 SHOWN_ACCOUNTS = 5
 
 
@@ -36,12 +40,14 @@ def banner(
         f"  Scenario     {scenario.name} ({scenario.source})"
         + (", reloaded when the file changes" if reloading else ""),
     ]
+    ids = "any id" if world.lenient_ids else "any 32-hex id"
+    shapes = "any token or key" if world.lenient_credentials else "any well-formed token or key"
+    api_try: str | None = None
     if world.open_accounts:
-        lines.append("  Accounts     any account id, with any well-formed token or key")
-        account, auth = EXAMPLE_ACCOUNT, "-H 'Authorization: Bearer any-token'"
+        lines.append(f"  Accounts     {ids}, with {shapes}")
+        api_try = f"-H 'Authorization: Bearer {EXAMPLE_TOKEN}'"
     elif not world.accounts:
         lines.append("  Accounts     none: every request will be refused")
-        account, auth = EXAMPLE_ACCOUNT, "-H 'Authorization: Bearer any-token'"
     else:
         lines.append("  Accounts     only these (secrets shortened):")
         for spec in world.accounts[:SHOWN_ACCOUNTS]:
@@ -50,17 +56,13 @@ def banner(
             lines.append(f"                 {spec.id}  {', '.join(secrets) or 'no credentials'}")
         if len(world.accounts) > SHOWN_ACCOUNTS:
             lines.append(f"                 ... and {len(world.accounts) - SHOWN_ACCOUNTS} more")
-        first = world.accounts[0]
-        account = first.id
-        if first.tokens or not first.api_keys:
-            auth = '-H "Authorization: Bearer $TOKEN"'
-        else:
-            auth = f"-H 'X-Auth-Email: {first.api_keys[0].email}' -H \"X-Auth-Key: $KEY\""
     protected = bool(getattr(app.control, "control_token", None))
     guard = "Authorization: Bearer <your --control-token>" if protected else "no token needed"
     lines.append(f"  Control API  {origin}/__mock__   ({guard})")
-    speed = f", {time_scale:g} times faster" if time_scale != 1 else ""
-    lines.append(f"  Clock        real time{speed}; the control API can move it forward")
+    speed = f"{time_scale:g} times real time" if time_scale != 1 else "in real time"
+    lines.append(
+        f"  Clock        {isoformat(app.clock.now())}, running {speed}; the control API can move it"
+    )
     if state_file is not None:
         lines.append(f"  State file   {state_file}")
     if not protected and not is_loopback(host):
@@ -68,11 +70,18 @@ def banner(
             f"  WARNING      {host} is reachable from other machines and the control API has no "
             "token: anyone can reset or read this mock; set --control-token"
         )
-    url = f"{base}/accounts/{account}/registrar/registrations"
-    lines += ["", "  Try it:", f"    curl -s {auth} {url}"]
-    if "$TOKEN" in auth or "$KEY" in auth:
-        what = "TOKEN: a token" if "$TOKEN" in auth else "KEY: the key"
-        lines.append(f"    (${what} of {account}, shortened above; secrets are never printed)")
+    # Something that works when pasted as printed: secrets are never printed, so a closed
+    # world's try is a request that needs none.
+    if api_try is not None:
+        url = f"{base}/accounts/{EXAMPLE_ACCOUNT}/registrar/registrations"
+        attempt = f"curl -s {api_try} {url}"
+    elif not protected:
+        attempt = f"curl -s {origin}/__mock__/health"
+    else:
+        attempt = f"curl -s {base}/openapi.json"
+    lines += ["", "  Try it:", f"    {attempt}"]
+    if api_try is None:
+        lines.append("    (API requests need a credential of the scenario; none is printed)")
     return "\n".join(lines) + "\n"
 
 

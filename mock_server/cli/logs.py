@@ -49,7 +49,8 @@ class LineFormatter(logging.Formatter):
 def access_line(request: dict[str, Any]) -> str:
     """``method=GET path=/client/v4/... account=acme status=200 ms=1.2`` (logfmt)."""
     parts = [f"{key}={_value(request.get(field))}" for key, field in ACCESS_FIELDS]
-    parts.append(f"status={request.get('status', '-')}")
+    status = request.get("status", "-")
+    parts.append(f"status={'dropped' if request.get('dropped') else status}")
     duration = request.get("duration_ms")
     parts.append(f"ms={duration:.1f}" if isinstance(duration, int | float) else "ms=-")
     return " ".join(parts)

@@ -32,7 +32,6 @@ class CliError(Exception):
 def serve(args: argparse.Namespace) -> int:
     from registrar_mock.app import create_app
     from registrar_mock.cli import logs
-    from registrar_mock.clock import SystemClock
     from registrar_mock.control.reload import ScenarioWatcher
     from registrar_mock.http import serving
 
@@ -68,7 +67,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         app = create_app(
             scenario,
-            clock=SystemClock(time_scale=args.time_scale),
+            time_scale=args.time_scale,
             scenario_dirs=args.scenario_dir,
             **options,
         )

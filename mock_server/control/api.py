@@ -22,8 +22,6 @@ from registrar_mock.control.plane import Control
 from registrar_mock.http import envelope, rendering
 from registrar_mock.http.parsing import check_content_type, parse_json_object, read_body
 
-CONTROL_ROOT = "/__mock__"
-
 Handler = Callable[[Request, Control], Awaitable[Any]]
 
 

@@ -28,16 +28,20 @@ class Entry:
     query: str
     account: str | None
     operation: str | None
-    status: int
+    status: int | None  # None: the connection was dropped, nothing was answered
     duration_ms: float
 
+    @property
+    def dropped(self) -> bool:
+        return self.status is None
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "dropped": self.dropped}
 
 
 # What record() keeps: (seq, at, method, path, query, account, operation, status, seconds).
 # Formatting waits until somebody reads the journal, which is rare next to writing it.
-Raw = tuple[int, datetime, str, str, bytes, str | None, str | None, int, float]
+Raw = tuple[int, datetime, str, str, bytes, str | None, str | None, int | None, float]
 
 
 # Query parameters whose values look like secrets; the journal shows them as "***".
@@ -85,7 +89,7 @@ class Journal:
         query: bytes,
         account: str | None,
         operation: str | None,
-        status: int,
+        status: int | None,
         seconds: float,
     ) -> None:
         """Keep one request; it becomes an :class:`Entry` only when read.

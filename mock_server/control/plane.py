@@ -38,6 +38,7 @@ from registrar_mock.scenarios import (
     redacted,
     resolve,
     validate_fault,
+    with_options,
 )
 from registrar_mock.scenarios import check_fault as _check_fault
 from registrar_mock.store import SnapshotError, StateFile, StateFileError, StoredState, snapshot
@@ -147,7 +148,7 @@ class Control:
         """Start over from the loaded scenario, or from another one (name, path or document)."""
         if scenario is not None:
             try:
-                self.scenario = resolve(scenario)
+                self.scenario = anchored(resolve(scenario), self.clock)
             except ScenarioError as exc:
                 raise e.SCENARIO_INVALID(detail=str(exc)) from None
         return self._restart()
@@ -165,7 +166,8 @@ class Control:
     def _restart(self) -> Scenario:
         world = self.scenario.world
         self.registrar.load(world)
-        if isinstance(self.clock, VirtualClock):
+        # Back to the scenario's start, running or not: a reset is a new beginning.
+        if isinstance(self.clock, VirtualClock | SystemClock):
             self.clock.set(world.start)
         self.faults.reset(self._scenario_rules(self.scenario), world.seed)
         self.journal.clear()
@@ -303,6 +305,17 @@ class Control:
                 self.clock.set(instant)
             self.faults.reset(rules, scenario.world.seed)
             self.persist(everything=True)
+
+
+def anchored(scenario: Scenario, clock: Clock) -> Scenario:
+    """A scenario that names no start, started now when the clock runs by itself.
+
+    So a served mock's clock never jumps to a default date, and the scenario's relative
+    dates count from the moment it was loaded.
+    """
+    if scenario.fixed_start or not isinstance(clock, SystemClock):
+        return scenario
+    return with_options(scenario, {"start": clock.now().replace(microsecond=0)})
 
 
 def parse_timestamp(text: str) -> datetime:

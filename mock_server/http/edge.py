@@ -18,6 +18,10 @@ from registrar_mock import errors as e
 from registrar_mock.http import envelope
 
 DROP_HEADER = "x-registrar-mock-dropped"
+# The scope extension a server may offer to cut the connection (ours does: http/serving.py),
+# and the scope key that tells the journal a request's answer was dropped.
+ABORT_EXTENSION = "registrar_mock.abort"
+DROPPED = "registrar_mock.dropped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +72,22 @@ class Edge(Protocol):
 
 
 class DroppedResponse(Response):
-    """Starts a response and never finishes it: the client sees the connection drop.
+    """No answer at all: the connection is closed under the request, as a network drops it.
 
-    uvicorn closes the connection when an app returns mid-response; the
-    in-process transports in ``registrar_mock.testing`` raise ``httpx.RemoteProtocolError``.
+    Served by the mock's own server, the socket is closed with nothing sent, so every
+    client sees a connection error (and the official SDKs retry it). The in-process
+    transports in ``registrar_mock.testing`` raise ``httpx.RemoteProtocolError`` instead,
+    on the sign of a response that starts and never finishes.
     """
 
     def __init__(self) -> None:
         super().__init__(status_code=200)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[DROPPED] = True
+        abort = scope.get("extensions", {}).get(ABORT_EXTENSION)
+        if abort is not None:
+            abort()
+            return
         headers = [(b"content-length", b"64"), (DROP_HEADER.encode(), b"1")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -26,12 +26,15 @@ from registrar_mock.http.parsing import (
     parse_json_object,
     read_body,
 )
+from registrar_mock.http.paths import API_ROOT
 from registrar_mock.model import Account, Registrar
 
 # The scope key under which the route table leaves the request's operationId.
 OPERATION = "registrar_mock.operation"
 
-_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,32}")
+# Cloudflare's identifiers are 32 lowercase hex characters; a scenario may be lenient.
+ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
+_LENIENT_ACCOUNT_ID = re.compile(r"[A-Za-z0-9_\-]{1,32}")
 
 
 class Host(Protocol):
@@ -84,9 +87,10 @@ Handler = Callable[[Call], Awaitable[Response]]
 def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         account_id = request.path_params["account_id"]
-        if not _ACCOUNT_ID.fullmatch(account_id):
-            raise e.BAD_ACCOUNT_ID(at="/account_id")
         host: Host = request.app
+        world = host.registrar.world
+        if not (_LENIENT_ACCOUNT_ID if world.lenient_ids else ACCOUNT_ID).fullmatch(account_id):
+            raise e.bad_identifier(request.url.path.removeprefix(API_ROOT))
         host.edge.admit(request.method)
         try:
             # Faults act like an edge in front of the API: before authentication.
@@ -98,7 +102,7 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                     return DroppedResponse()
                 if effect.status is not None:
                     return effect.response()
-            credential = credential_from_headers(request.headers)
+            credential = credential_from_headers(request.headers, lenient=world.lenient_credentials)
             account = host.registrar.authorize(credential, account_id)
             response = await handler(Call(request, host, account))
             if effect is not None and effect.drop == "after":

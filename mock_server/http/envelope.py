@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from registrar_mock import errors as e
+from registrar_mock.http.paths import CONTROL_ROOT
 
 Message = Mapping[str, Any]
 
@@ -64,10 +65,17 @@ async def api_error_handler(request: Request, exc: Exception) -> Response:
 
 
 async def http_error_handler(request: Request, exc: Exception) -> Response:
-    """Starlette's own 404 and 405 (no route, wrong method), answered in the envelope."""
+    """Starlette's own 404 and 405 (no route, wrong method), answered in the envelope.
+
+    Under ``/client/v4`` an unknown path is Cloudflare's 400, code 7000; a known path asked
+    with a method it doesn't take is a 405 with an ``Allow`` header, and code 7000 too.
+    The control API is the mock's own, and answers as REST does.
+    """
     status = getattr(exc, "status_code", 404)
-    problem = e.METHOD_NOT_ALLOWED if status == 405 else e.NO_ROUTE
-    error = problem()
+    if request.url.path.startswith(CONTROL_ROOT):
+        error = e.CONTROL_METHOD() if status == 405 else e.CONTROL_NO_ROUTE()
+    else:
+        error = e.METHOD_NOT_ALLOWED() if status == 405 else e.NO_ROUTE()
     error.headers.update(getattr(exc, "headers", None) or {})
     return failure(error)
 

@@ -85,20 +85,18 @@ def availability(item: Availability) -> dict[str, Any]:
 
 
 def legacy_domain(reg: Registration, domain_id: str) -> dict[str, Any]:
-    """The deprecated Domain resource, built from the same registration."""
+    """The deprecated Domain resource, built from the same registration: the documented
+    fields only (its name, auto-renew and privacy live on the registration resource)."""
     statuses = ["clientTransferProhibited"] if reg.locked else ["ok"]
     if reg.status is RegistrationStatus.REGISTRATION_PENDING:
         statuses = ["pendingCreate"]
     body: dict[str, Any] = {
         "id": domain_id,
-        "name": reg.domain_name,
         "available": False,
         "can_register": False,
         "created_at": isoformat(reg.created_at),
         "current_registrar": "Cloudflare",
         "locked": reg.locked,
-        "auto_renew": reg.auto_renew,
-        "privacy": reg.privacy_mode.value == "redaction",
         "registry_statuses": ",".join(statuses),
         "supported_tld": True,
         "updated_at": isoformat(reg.updated_at or reg.created_at),

@@ -28,6 +28,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from registrar_mock import errors as e
 from registrar_mock.http import envelope
+from registrar_mock.http.edge import ABORT_EXTENSION
 
 # Descriptors kept free beyond the connection limit: the state file, logs, the loop.
 RESERVED_DESCRIPTORS = 64
@@ -101,7 +102,16 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
         def on_headers_complete(self) -> None:
             self._reading_headers = False
             self._arm(limits.body_seconds)
+            # How a dropped-connection fault cuts this connection with nothing sent.
+            extensions: dict[str, Any] = self.scope.setdefault("extensions", {})
+            extensions[ABORT_EXTENSION] = self._abort
             super().on_headers_complete()
+
+        def _abort(self) -> None:
+            if self.cycle is not None:
+                self.cycle.disconnected = True  # so uvicorn sends no 500 after the app returns
+            self._cancel()
+            self.transport.abort()
 
         def on_message_complete(self) -> None:
             self._cancel()

@@ -177,11 +177,17 @@ class Registrar(State):
     def update_domain(
         self, account: Account, domain: str, changes: dict[str, bool]
     ) -> Registration:
-        """The legacy PUT: applies at once, with no workflow."""
+        """The legacy PUT: applies at once, with no workflow.
+
+        A domain the account doesn't hold is refused as Cloudflare's legacy endpoint
+        refuses it: 403, not 404.
+        """
         with self._lock:
             account = self._current(account)
             now = self.clock.now()
             self._settle(account, now)
+            if domain not in account.registrations:
+                raise e.NOT_THE_USERS_DOMAIN()
             registration = self._settled(account, domain)
             if "auto_renew" in changes:
                 registration.auto_renew = changes["auto_renew"]

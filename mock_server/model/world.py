@@ -114,6 +114,14 @@ class World:
     catalogue: Catalogue = field(default_factory=default_catalogue)
     registry: RegistryView = field(default_factory=RegistryView)
     scripts: ScriptBook = field(default_factory=ScriptBook)
+    # Cloudflare refuses an account id that isn't 32 lowercase hex characters (400, codes
+    # 7003 and 7000), which catches a zone id or a name passed by mistake. Lenient: any 1 to
+    # 32 letters, digits, "_" or "-", for tests whose fixtures use readable ids.
+    lenient_ids: bool = False
+    # Cloudflare checks a credential's shape before its validity: an API token is 40 of
+    # [A-Za-z0-9_-], a Global API Key 37 lowercase hex. Lenient: any RFC 6750 token and any
+    # key of 1 to 128 characters, for fixtures with short made-up credentials.
+    lenient_credentials: bool = False
     domain_limit: int = ACCOUNT_DOMAIN_LIMIT
     # How long a request without `Prefer: respond-async` may be held for the work to finish.
     sync_wait_seconds: float = 10.0

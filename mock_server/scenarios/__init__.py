@@ -21,6 +21,7 @@ from registrar_mock.scenarios.sources import (
     load_file,
     redacted,
     resolve,
+    with_options,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "resolve",
     "top_level_keys",
     "validate_fault",
+    "with_options",
 ]

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from registrar_mock import durations
+from registrar_mock.clock import DEFAULT_START
 from registrar_mock.model.catalogue import Catalogue, Channel, Extension, default_catalogue
 from registrar_mock.model.records import Contact, PrivacyMode, RegistrationStatus, WorkflowState
+from registrar_mock.model.timeutil import add_years
 from registrar_mock.model.workflows import (
     DEFAULT_REGISTRATION_SCRIPT,
     DEFAULT_UPDATE_SCRIPT,
@@ -55,6 +57,11 @@ class Scenario:
     def name(self) -> str:
         return self.world.name
 
+    @property
+    def fixed_start(self) -> bool:
+        """Whether the scenario says where its clock starts (a world built in code does)."""
+        return not self.document or "start" in self.document
+
 
 def from_document(
     document: Any, *, source: str = "<inline>", default_name: str = "inline"
@@ -78,6 +85,8 @@ class _Builder:
 
     def build(self, default_name: str) -> Scenario:
         doc = self.doc
+        # First: relative dates elsewhere in the document count from it.
+        self.start = self.timestamp(doc["start"], ["start"]) if "start" in doc else DEFAULT_START
         catalogue = self.catalogue()
         accounts = tuple(
             self.account(spec, ["accounts", i], catalogue)
@@ -99,11 +108,17 @@ class _Builder:
                         f"already held by {held[seed.domain_name]}",
                     )
                 held[seed.domain_name] = dotted(["accounts", i, "registrations", j])
-        options: dict[str, Any] = _given(doc, domain_limit="domain_limit", seed="seed")
+        options: dict[str, Any] = _given(
+            doc,
+            domain_limit="domain_limit",
+            seed="seed",
+            lenient_ids="lenient_ids",
+            lenient_credentials="lenient_credentials",
+        )
         if "sync_wait" in doc:
             options["sync_wait_seconds"] = durations.seconds(doc["sync_wait"])
         if "start" in doc:
-            options["start"] = self.timestamp(doc["start"], ["start"])
+            options["start"] = self.start
         world = World(
             name=str(doc.get("name", default_name)),
             description=str(doc.get("description", "")),
@@ -125,6 +140,9 @@ class _Builder:
     # --- pieces ---
 
     def timestamp(self, value: str, path: list[Any]) -> datetime:
+        """An RFC 3339 timestamp, or one relative to the start (``+20d``, ``-1y+30d``)."""
+        if value[:1] in "+-":
+            return self.relative(value, path)
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
@@ -132,6 +150,19 @@ class _Builder:
         if parsed.tzinfo is None:
             raise self.fail(path, "timestamps need a timezone, e.g. a trailing Z")
         return parsed.astimezone(UTC)
+
+    def relative(self, value: str, path: list[Any]) -> datetime:
+        instant = self.start
+        try:
+            for sign, amount, unit in _RELATIVE.findall(value):
+                signed = int(amount) if sign == "+" else -int(amount)
+                if unit == "y":
+                    instant = add_years(instant, signed)
+                else:
+                    instant += timedelta(seconds=signed * _UNIT_SECONDS[unit])
+        except (OverflowError, ValueError):
+            raise self.fail(path, "too far from the start") from None
+        return instant
 
     def domain(self, value: str, path: list[Any]) -> str:
         name = normalize(value)
@@ -309,6 +340,10 @@ class _Builder:
         # A rule without an id is named by its place in the list, so a reset names it the same.
         return {"id": f"fault-{path[-1] + 1}", **spec}
 
+
+# A time relative to the scenario's start, one signed amount at a time: "+1y", "-1y+30d".
+_RELATIVE = re.compile(r"([+-])(\d+)(ms|s|m|h|d|w|y)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 # RFC 9110: a field name is a token; a value is visible characters (latin-1), with spaces
 # and tabs only between them. Framing and hop-by-hop fields belong to the server.

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 # The account the bundled scenarios describe; in an open world any id works.
 DEFAULT_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
-DEFAULT_TOKEN = "registrar-mock-token"
+# A well-formed API token (40 of [A-Za-z0-9_-]): an open world accepts any such token.
+DEFAULT_TOKEN = "registrar-mock-fixture-token-00000000000"
 IN_PROCESS_URL = "http://registrar-mock/client/v4"
 
 T = TypeVar("T")

@@ -7,9 +7,9 @@ Installed with the package (entry point ``pytest11``, name ``registrar_mock``)::
 
     @pytest.mark.registrar_scenario("slow-registry", seed=7)
     def test_registration_waits_for_the_registry(registrar_mock_server):
-        sdk = registrar_mock_server.registrar
-        sdk.registrations.create(account_id="acme", domain_name="acme.dev")
-        assert [e.status for e in registrar_mock_server.journal.entries()] == [202]
+        mock = registrar_mock_server
+        mock.registrar.registrations.create(account_id=mock.account_id, domain_name="acme.dev")
+        assert [e.status for e in mock.journal.entries()] == [202]
 
 ``registrar_mock``
     An in-process mock, new for each test. Clients reach it through an ASGI

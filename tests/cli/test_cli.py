@@ -10,8 +10,9 @@ import pytest
 
 from registrar_mock import create_app
 from registrar_mock.cli import main
-from registrar_mock.cli.banner import banner, mask
+from registrar_mock.cli.banner import EXAMPLE_TOKEN, banner, mask
 from registrar_mock.cli.serve import CliError, _app_options, bind
+from tests.helpers import token
 from tests.live import serve
 
 
@@ -47,14 +48,15 @@ def test_unknown_scenario_is_one_line_and_nonzero(capsys: pytest.CaptureFixture[
 
 def test_serve_takes_a_scenario_path(tmp_path: Path) -> None:
     world = tmp_path / "closed.yaml"
+    only, secret = "0" * 31 + "1", token("only")
     world.write_text(
-        "name: closed\nopen_accounts: false\naccounts:\n  - id: only\n    tokens: [t0k]\n"
+        f"name: closed\nopen_accounts: false\naccounts:\n  - id: '{only}'\n    tokens: [{secret}]\n"
     )
     with serve("--scenario", str(world)) as base:
-        ok = httpx.get(f"{base}/accounts/only/registrar/registrations",
-                       headers={"Authorization": "Bearer t0k"})  # fmt: skip
-        refused = httpx.get(f"{base}/accounts/only/registrar/registrations",
-                            headers={"Authorization": "Bearer other"})  # fmt: skip
+        ok = httpx.get(f"{base}/accounts/{only}/registrar/registrations",
+                       headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+        refused = httpx.get(f"{base}/accounts/{only}/registrar/registrations",
+                            headers={"Authorization": f"Bearer {token('other')}"})  # fmt: skip
         health = httpx.get(base.replace("/client/v4", "/__mock__/health")).json()
     assert ok.status_code == 200
     assert refused.status_code == 403
@@ -145,30 +147,42 @@ def test_banner_for_an_open_world() -> None:
     base = "http://127.0.0.1:8787/client/v4"
     assert f"Base URL     {base}" in text
     assert "Scenario     default (default.yaml)" in text
-    assert "any account id, with any well-formed token" in text
+    assert "any 32-hex id, with any well-formed token or key" in text
     assert "Control API  http://127.0.0.1:8787/__mock__" in text
+    assert "Clock        2026-01-01T00:00:00Z" in text
     curl = next(line.strip() for line in text.splitlines() if line.strip().startswith("curl"))
     assert curl == (
-        f"curl -s -H 'Authorization: Bearer any-token' {base}/accounts/"
+        f"curl -s -H 'Authorization: Bearer {EXAMPLE_TOKEN}' {base}/accounts/"
         "023e105f4ecef8ad9ca31a8372d0c353/registrar/registrations"
     )
+    assert "$" not in curl  # works when pasted as printed
     assert "WARNING" not in text
 
 
 def test_banner_never_prints_a_secret_in_full() -> None:
     text = banner(create_app("two-accounts"), host="127.0.0.1", port=8787)
-    assert "acme0000000000000000000000000001  token ac…, key ops@acme.example 0123…" in text
-    assert "globex00000000000000000000000002  token glo…" in text
-    for secret in ("acme-token", "globex-token", "0123456789abcdef0123456789abcdef01234"):
+    assert "ac3e0000000000000000000000000001  token acme…, key ops@acme.example 0123…" in text
+    assert "610be000000000000000000000000002  token glob…" in text
+    for secret in (
+        "acme_demo_token_000000000000000000000000",
+        "globex_demo_token_0000000000000000000000",
+        "0123456789abcdef0123456789abcdef01234",
+    ):
         assert secret not in text
-    assert 'curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8787' in text
+    # The try needs no secret, so it works when pasted as printed.
+    assert "    curl -s http://127.0.0.1:8787/__mock__/health" in text
+    assert "$" not in text
 
 
 def test_mask() -> None:
     assert mask("0123456789abcdef0123456789abcdef") == "0123…"
     assert mask("acme-token") == "ac…"
     assert mask("abc") == "…"
-    for secret in ("0123456789abcdef0123456789abcdef", "acme-token", "a" * 100):
+    for secret in (
+        "0123456789abcdef0123456789abcdef",
+        "acme_demo_token_000000000000000000000000",
+        "a" * 100,
+    ):
         assert len(mask(secret).rstrip("…")) <= 4
 
 

@@ -14,6 +14,7 @@ import pytest
 from registrar_mock import create_app
 from registrar_mock.cli import logs
 from registrar_mock.testing import SyncASGITransport
+from tests.helpers import ACCOUNT, TOKEN
 
 
 @pytest.fixture
@@ -56,8 +57,8 @@ def test_one_structured_line_per_request(level: str, access: bool | None, logged
     handler = logs.configure(level, access, stream)
     app = create_app()
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock") as http:
-        http.get("/client/v4/accounts/acme/registrar/registrations",
-                 headers={"Authorization": "Bearer t"})  # fmt: skip
+        http.get(f"/client/v4/accounts/{ACCOUNT}/registrar/registrations",
+                 headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
         http.get("/__mock__/health")
     handler.flush()
     lines = stream.getvalue().splitlines()
@@ -67,7 +68,7 @@ def test_one_structured_line_per_request(level: str, access: bool | None, logged
     [line] = lines
     assert re.fullmatch(
         r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO method=GET "
-        r"path=/client/v4/accounts/acme/registrar/registrations account=acme status=200 "
+        rf"path=/client/v4/accounts/{ACCOUNT}/registrar/registrations account={ACCOUNT} status=200 "
         r"ms=\d+\.\d",
         line,
     ), line

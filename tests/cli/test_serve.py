@@ -18,6 +18,7 @@ import pytest
 from registrar_mock import create_app
 from registrar_mock.control.reload import ScenarioWatcher
 from registrar_mock.testing import SyncASGITransport
+from tests.helpers import ACCOUNT, TOKEN
 
 
 def test_watcher_reloads_a_changed_file_once_it_holds_still(tmp_path: Path) -> None:
@@ -28,8 +29,8 @@ def test_watcher_reloads_a_changed_file_once_it_holds_still(tmp_path: Path) -> N
     assert watcher.poll() is None
     with httpx.Client(
         transport=SyncASGITransport(app),
-        base_url="http://mock/client/v4/accounts/acme/registrar",
-        headers={"Authorization": "Bearer t"},
+        base_url=f"http://mock/client/v4/accounts/{ACCOUNT}/registrar",
+        headers={"Authorization": f"Bearer {TOKEN}"},
     ) as api:
         assert api.post("/registrations", json={"domain_name": "old.com"}).status_code == 201
         world.write_text("name: second\nseed: 4\n")
@@ -144,8 +145,8 @@ def test_serve_logs_each_request_and_reloads_the_scenario(tmp_path: Path) -> Non
     world.write_text("name: first\n")
     with running("--scenario", str(world), "--reload-scenario") as server:
         assert f"Scenario     first ({world}), reloaded when the file changes" in server.banner
-        listing = f"{server.base}/accounts/acme/registrar/registrations"
-        assert httpx.get(listing, headers={"Authorization": "Bearer t"}).status_code == 200
+        listing = f"{server.base}/accounts/{ACCOUNT}/registrar/registrations"
+        assert httpx.get(listing, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
         world.write_text("name: second\n")
         server.wait_for(lambda: server.scenario() == "second", "the reload")
         world.write_text("name: third\naccounts: nope\n")
@@ -157,8 +158,8 @@ def test_serve_logs_each_request_and_reloads_the_scenario(tmp_path: Path) -> Non
     access = [line for line in server.stderr if "/registrations" in line]
     assert len(access) == 1
     assert re.fullmatch(
-        r"\S+Z INFO method=GET path=/client/v4/accounts/acme/registrar/registrations "
-        r"account=acme status=200 ms=\d+\.\d",
+        rf"\S+Z INFO method=GET path=/client/v4/accounts/{ACCOUNT}/registrar/registrations "
+        rf"account={ACCOUNT} status=200 ms=\d+\.\d",
         access[0],
     )
     [reloaded] = [line for line in server.stderr if "reloaded" in line and "not" not in line]

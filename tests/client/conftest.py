@@ -30,7 +30,7 @@ from registrar_mock.testing import ASGITransport, SyncASGITransport
 from .support import After, Before, Blocking, Intercept
 
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
-TOKEN = "client-test-token"
+TOKEN = "registrar-mock-client-test-token-0000000"
 BASE_URL = "http://mock/client/v4"
 
 BLOCKED_TWO_DAYS = Script(

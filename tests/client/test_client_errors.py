@@ -19,13 +19,14 @@ from registrar_mock.client import (
     ValidationError,
 )
 from registrar_mock.model.world import SeedRegistration
+from tests.helpers import token
 
 from .conftest import Connect, closed_world, scripted_world
 from .support import envelope_error
 
 
 def test_unknown_token_is_an_authentication_error(connect: Connect) -> None:
-    h = connect(closed_world(), credentials={"api_token": "somebody-elses-token"})
+    h = connect(closed_world(), credentials={"api_token": token("somebody-elses")})
     with pytest.raises(AuthenticationError) as caught:
         h.client.list_registrations()
     error = caught.value
@@ -36,7 +37,8 @@ def test_unknown_token_is_an_authentication_error(connect: Connect) -> None:
 
 
 def test_email_and_key_are_sent_as_legacy_headers(connect: Connect) -> None:
-    h = connect(closed_world(), credentials={"api_email": "me@example.com", "api_key": "abc123"})
+    key = "abc123" + "0" * 31  # well formed (37 lowercase hex), but nobody's
+    h = connect(closed_world(), credentials={"api_email": "me@example.com", "api_key": key})
     with pytest.raises(AuthenticationError) as caught:
         h.client.search("coffee")
     assert caught.value.codes == [9103]  # unknown key: the headers did arrive as a key pair

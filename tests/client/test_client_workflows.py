@@ -87,7 +87,7 @@ def test_blocked_for_two_days_keeps_polling_slower_and_tells_the_caller(
         blocked_seen.append(status)
         sleeps_before.append(len(h.sleeps))
 
-    with caplog.at_level(logging.WARNING, logger="client"):
+    with caplog.at_level(logging.WARNING, logger="registrar_mock.client"):
         status = h.client.register("slow-launch.com", timeout=3 * 86400, on_blocked=on_blocked)
 
     assert status.state is WorkflowState.SUCCEEDED

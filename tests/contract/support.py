@@ -22,7 +22,7 @@ from registrar_mock.model.world import (
 ACCOUNT = DEFAULT_ACCOUNT
 TOKEN = DEFAULT_TOKEN
 EMAIL = "contract@example.com"
-KEY = "contract-global-key"
+KEY = "c0ffee0123456789abcdef0123456789abcde"  # a Global API Key: 37 lowercase hex
 BASE_URL = "http://mock/client/v4"
 # More than a default page (20), so the first page of a list always has a cursor.
 SEEDED = tuple(f"seeded-{index:02d}.{ext}" for index in range(12) for ext in ("com", "dev"))

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from registrar_mock.contract_tests import cli
+from tests.helpers import TOKEN
 
 
 def _free_port() -> int:
@@ -84,10 +85,13 @@ def test_the_suite_passes_against_a_served_mock(served: str, tmp_path: Path) -> 
     assert suite.get("failures") == "0" and int(suite.get("tests", "0")) == 11
 
 
+READ_ONLY = "4ead0" + "0" * 27
+
+
 def test_read_only_sends_nothing_that_changes_state(served: str) -> None:
     code, output = _run(
         "--base-url", served, "--read-only", "--max-examples", "5",
-        "--email", "me@example.com", "--key", "abc123", "--account-id", "readonlyacct",
+        "--email", "me@example.com", "--key", "abc123" + "0" * 31, "--account-id", READ_ONLY,
     )  # fmt: skip
     assert code == 0, output
     assert "POST /accounts/{account_id}/registrar/registrations " not in output
@@ -96,8 +100,8 @@ def test_read_only_sends_nothing_that_changes_state(served: str) -> None:
         "GET /accounts/{account_id}/registrar/registrations/{domain_name}/update-status" in output
     )
     listing = httpx.get(
-        f"{served}/accounts/readonlyacct/registrar/registrations",
-        headers={"Authorization": "Bearer t"},
+        f"{served}/accounts/{READ_ONLY}/registrar/registrations",
+        headers={"Authorization": f"Bearer {TOKEN}"},
     ).json()
     assert listing["result"] == []
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from registrar_mock import create_app
-from tests.helpers import ACCOUNT, only_error, register
+from tests.helpers import ACCOUNT, only_error, register, token
 
 Connect = Callable[..., httpx.Client]
 ASYNC = {"Prefer": "respond-async"}
@@ -85,7 +85,7 @@ def test_near_limit_allows_exactly_one_more(connect: Connect) -> None:
     refused = register(api, "one-too-many.com")
     assert refused.status_code == 400
     assert "Domain limit reached" in str(only_error(refused)["message"])
-    other = connect(create_app("near-limit"), account="someone-else")
+    other = connect(create_app("near-limit"), account="5e1f" + "0" * 28)
     assert register(other, "free-account.com").status_code == 201
 
 
@@ -158,18 +158,18 @@ def test_two_accounts_are_scoped(connect: Connect) -> None:
     app = create_app("two-accounts")
     acme = connect(
         app,
-        account="acme0000000000000000000000000001",
-        headers={"Authorization": "Bearer acme-token"},
+        account="ac3e0000000000000000000000000001",
+        headers={"Authorization": "Bearer acme_demo_token_000000000000000000000000"},
     )
     assert [r["domain_name"] for r in acme.get("/registrations").json()["result"]] == [
         "acme-corp.com"
     ]
     trespass = connect(
         app,
-        account="globex00000000000000000000000002",
-        headers={"Authorization": "Bearer acme-token"},
+        account="610be000000000000000000000000002",
+        headers={"Authorization": "Bearer acme_demo_token_000000000000000000000000"},
     )
     assert trespass.get("/registrations").status_code == 403
-    stranger = connect(app, account="acme0000000000000000000000000001",
-                       headers={"Authorization": "Bearer nobody"})  # fmt: skip
+    stranger = connect(app, account="ac3e0000000000000000000000000001",
+                       headers={"Authorization": "Bearer " + token("nobody")})  # fmt: skip
     assert only_error(stranger.get("/registrations"))["code"] == 9109

@@ -11,7 +11,7 @@ import pytest
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import JSON, ROOT, only_error
+from tests.helpers import JSON, ROOT, TOKEN, only_error
 from tests.live import serve
 
 SECRET = "hunter2-do-not-print"
@@ -165,7 +165,7 @@ def test_on_loopback_other_host_names_are_refused(host: str) -> None:
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://127.0.0.1") as api:
         listed = api.get(
             "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/registrar/registrations",
-            headers={"Host": host, "Authorization": "Bearer t"},
+            headers={"Host": host, "Authorization": f"Bearer {TOKEN}"},
         )
     assert listed.status_code == 403
     assert "is not a name of this server" in listed.text

@@ -10,6 +10,8 @@ import pytest
 from registrar_mock import MockApp, create_app
 from tests.helpers import ACCOUNT, register
 
+UNLUCKY = "bad1" + "0" * 28
+
 Connect = Callable[..., httpx.Client]
 
 
@@ -50,8 +52,8 @@ def test_nth_fires_once(connect: Connect) -> None:
 
 def test_faults_match_by_account(connect: Connect) -> None:
     app = create_app()
-    app.control.add_fault({"account": "unlucky", "effect": {"status": 503}})
-    assert connect(app, account="unlucky").get("/registrations").status_code == 503
+    app.control.add_fault({"account": UNLUCKY, "effect": {"status": 503}})
+    assert connect(app, account=UNLUCKY).get("/registrations").status_code == 503
     assert connect(app).get("/registrations").status_code == 200
 
 

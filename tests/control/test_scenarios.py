@@ -12,7 +12,7 @@ import yaml
 
 from registrar_mock import create_app, scenarios
 from registrar_mock.scenarios import ScenarioError
-from tests.helpers import ROOT
+from tests.helpers import ACCOUNT, ROOT
 
 BUNDLED = ROOT / "scenarios"
 REQUIRED = {
@@ -184,7 +184,7 @@ def test_documents_build_the_world_they_describe() -> None:
             "sync_wait": "2s",
             "extensions": {"include_defaults": False, "entries": [{"name": "test"}]},
             "registry": {"include_defaults": False, "taken": ["Taken.TEST"]},
-            "accounts": [{"id": "acc", "billing": False, "default_contact": None}],
+            "accounts": [{"id": ACCOUNT, "billing": False, "default_contact": None}],
         }
     )
     world = scenario.world

@@ -12,7 +12,7 @@ import pytest
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import JSON, comparable
+from tests.helpers import JSON, TOKEN, comparable
 
 ACCOUNT = "5f0c7a1e2d3b4c5a6e7f8091a2b3c4d5"
 ROUTE = f"/client/v4/accounts/{ACCOUNT}/registrar"
@@ -20,7 +20,7 @@ ROUTE = f"/client/v4/accounts/{ACCOUNT}/registrar"
 
 def clients(app: MockApp) -> tuple[httpx.Client, httpx.Client]:
     transport = SyncASGITransport(app)
-    headers = {"Authorization": "Bearer t", "Prefer": "respond-async"}
+    headers = {"Authorization": f"Bearer {TOKEN}", "Prefer": "respond-async"}
     api = httpx.Client(transport=transport, base_url="http://mock", headers=headers)
     control = httpx.Client(transport=transport, base_url="http://mock/__mock__", headers=JSON)
     return api, control
@@ -191,14 +191,14 @@ def test_exports_salt_their_credential_digests_afresh() -> None:
     second = app.control.export_state()["scenario"]["accounts"][0]["tokens"][0]
     assert first.startswith("sha256:") and second.startswith("sha256:")
     assert first != second  # the same token, salted differently
-    assert "acme-token" not in first + second
+    assert "acme_demo_token_000000000000000000000000" not in first + second
     # Either export still admits the real token.
     for export in (app.control.export_state(),):
         restored = create_app()
         restored.control.import_state(export)
         api = httpx.Client(transport=SyncASGITransport(restored), base_url="http://mock")
         listed = api.get(
-            "/client/v4/accounts/acme0000000000000000000000000001/registrar/registrations",
-            headers={"Authorization": "Bearer acme-token"},
+            "/client/v4/accounts/ac3e0000000000000000000000000001/registrar/registrations",
+            headers={"Authorization": "Bearer acme_demo_token_000000000000000000000000"},
         )
         assert listed.status_code == 200

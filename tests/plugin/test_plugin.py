@@ -109,7 +109,9 @@ def test_under_xdist_each_worker_has_its_own_server(inner: pytest.Pytester) -> N
         @pytest.mark.parametrize("n", range(8))
         def test_register_the_same_name(registrar_mock_server, n):
             mock = registrar_mock_server
-            created = mock.registrar.registrations.create(account_id="acme", domain_name="same.com")
+            created = mock.registrar.registrations.create(
+                account_id=mock.account_id, domain_name="same.com"
+            )
             assert created.state == "succeeded"
             assert [e.status for e in mock.journal.entries()] == [201]
             SEEN.mkdir(exist_ok=True)

@@ -1,4 +1,4 @@
-"""The five-line example from the README: the fixture, the marker and the official SDK."""
+"""The six-line example from the README: the fixture, the marker and the official SDK."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ import pytest
 
 @pytest.mark.registrar_scenario("slow-registry")
 def test_registration_waits_for_the_registry(registrar_mock_server):
-    registrar_mock_server.registrar.registrations.create(account_id="acme", domain_name="acme.dev")
-    assert [e.status for e in registrar_mock_server.journal.entries()] == [202]
+    mock = registrar_mock_server
+    mock.registrar.registrations.create(account_id=mock.account_id, domain_name="acme.dev")
+    assert [e.status for e in mock.journal.entries()] == [202]
 """
 
 
-def test_example_is_five_lines() -> None:
-    assert len([line for line in EXAMPLE.splitlines() if line.strip()]) == 5
+def test_example_is_six_lines() -> None:
+    assert len([line for line in EXAMPLE.splitlines() if line.strip()]) == 6
     assert max(len(line) for line in EXAMPLE.splitlines()) <= 100
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from registrar_mock.testing.handles import DEFAULT_ACCOUNT, RegistrarMock
 
-ACME = "acme0000000000000000000000000001"
-GLOBEX = "globex00000000000000000000000002"
+ACME = "ac3e0000000000000000000000000001"
+GLOBEX = "610be000000000000000000000000002"
 
 
 def registrations(mock: RegistrarMock, account: str | None = None) -> list[str]:
@@ -176,7 +176,7 @@ def test_closed_world_credentials_come_from_the_scenario(
     # A developer's real Cloudflare credentials in the environment must not be used.
     monkeypatch.setenv("CLOUDFLARE_EMAIL", "me@real.example")
     monkeypatch.setenv("CLOUDFLARE_API_KEY", "a-real-global-key")
-    assert registrar_mock.credentials() == {"api_token": "acme-token"}
+    assert registrar_mock.credentials() == {"api_token": "acme_demo_token_000000000000000000000000"}
     listed = registrar_mock.registrar.registrations.list(account_id=ACME)
     assert [r.domain_name for r in listed] == ["acme-corp.com"]
     with registrar_mock.client(GLOBEX) as globex:

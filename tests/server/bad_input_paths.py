@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from .bad_input_cases import (
+    ACCOUNT,
     CONTACT_LEAVES,
     INVALID_DOMAIN,
     NO_ROUTE,
@@ -93,7 +94,7 @@ def domain_name_cases() -> Iterator[Case]:
         segment = quote(name, safe="")
         if "/" in name:  # %2F decodes to a slash: no route has that many segments
             yield get(f"get-name-{label}", f"/registrations/{segment}", NO_ROUTE, None,
-                      status=404, code=7003)  # fmt: skip
+                      status=400, code=7000)  # fmt: skip
             continue
         for suffix in ("", "/registration-status", "/update-status"):
             yield get(f"get-name-{label}{suffix}", f"/registrations/{segment}{suffix}",
@@ -107,37 +108,42 @@ def domain_name_cases() -> Iterator[Case]:
 def path_trick_cases() -> Iterator[Case]:
     """Raw request targets: uvicorn passes them on without resolving dot segments."""
     no_route = [
-        ("GET", "/registrations/../registrations", 404),
-        ("GET", "/registrations/..%2F..%2Fetc%2Fpasswd", 404),
-        ("GET", "/registrations/mine.com%2F..", 404),
-        ("GET", "/registrations/..%2Fmine.com/update-status", 404),
-        ("PATCH", "/registrations/..%2Fmine.com", 404),
-        ("PUT", "/domains/..%2Fregistrations", 404),
-        ("GET", "/registrations/mine.com/registration-status/..", 404),
-        ("GET", "/./registrations", 404),
-        ("GET", "//registrations", 404),
-        ("GET", "/client/v4/accounts/acc/registrar/../registrar/registrations", 404),
-        ("GET", "/client/v4/accounts/..%2Facc/registrar/registrations", 404),
-        ("GET", "/client/v4/accounts/acc%2F..%2Fother/registrar/registrations", 404),
-        ("DELETE", "/registrations/mine.com", 405),
-        ("POST", "/registrations/mine.com", 405),
-        ("PUT", "/registrations/mine.com", 405),
-        ("DELETE", "/domains/mine.com", 405),
-        ("DELETE", "/registrations", 405),
+        ("GET", "/registrations/../registrations"),
+        ("GET", "/registrations/..%2F..%2Fetc%2Fpasswd"),
+        ("GET", "/registrations/mine.com%2F.."),
+        ("GET", "/registrations/..%2Fmine.com/update-status"),
+        ("PATCH", "/registrations/..%2Fmine.com"),
+        ("PUT", "/domains/..%2Fregistrations"),
+        ("GET", "/registrations/mine.com/registration-status/.."),
+        ("GET", "/./registrations"),
+        ("GET", "//registrations"),
+        ("GET", f"/client/v4/accounts/{ACCOUNT}/registrar/../registrar/registrations"),
+        ("GET", f"/client/v4/accounts/..%2F{ACCOUNT}/registrar/registrations"),
+        ("GET", f"/client/v4/accounts/{ACCOUNT}%2F..%2Fother/registrar/registrations"),
     ]
-    for method, target, status in no_route:
+    for method, target in no_route:
         yield Case(f"path-{method}-{target}", method, target, dumps({"auto_renew": True}),
-                   NO_ROUTE, None, status=status, code=7003)  # fmt: skip
+                   NO_ROUTE, None, status=400, code=7000)  # fmt: skip
+    # A known path asked with a method it doesn't take: 405, with the same code.
+    for method, target in [("DELETE", "/registrations/mine.com"),
+                           ("POST", "/registrations/mine.com"),
+                           ("PUT", "/registrations/mine.com"), ("DELETE", "/domains/mine.com"),
+                           ("DELETE", "/registrations")]:  # fmt: skip
+        yield Case(f"path-{method}-{target}", method, target, dumps({"auto_renew": True}),
+                   NO_ROUTE, None, status=405, code=7000)  # fmt: skip
     for target in ["/registrations/..", "/registrations/%2E%2E", "/registrations/.%2E",
                    "/registrations/%00", "/registrations/%ED%A0%80.com",
                    "/registrations/%FF.com", "/registrations/%C3%A9%E2%98%83.com",
                    "/domains/..", "/registrations/../update-status"]:  # fmt: skip
         yield get(f"path-GET-{target}", target, INVALID_DOMAIN, "/domain_name")
-    bad_account = "Could not route to the account: the account identifier is invalid"
-    for account in ["..", "%2E%2E", "a%20b", "%C3%A4cc", "a" * 33, "acc%00", "acc.com"]:
-        yield get(f"path-account-{account}",
-                  f"/client/v4/accounts/{account}/registrar/registrations", bad_account,
-                  "/account_id", status=404, code=7003)  # fmt: skip
+    # Anything but 32 lowercase hex characters: 7003 naming the path, then 7000.
+    wrong = [ACCOUNT.upper(), ACCOUNT[:-1], ACCOUNT + "0", "zone" + ACCOUNT[4:]]
+    for account in ["..", "%2E%2E", "a%20b", "%C3%A4cc", "a" * 33, "acc%00", "acc.com", "acme",
+                    *wrong]:  # fmt: skip
+        path = f"/accounts/{unquote(account)}/registrar/registrations"
+        message = f"Could not route to {path}, perhaps your object identifier is invalid?"
+        yield get(f"path-account-{account}", f"/client/v4{path.replace(unquote(account), account)}",
+                  message, None, status=400, code=7003, also=(7000,))  # fmt: skip
     yield get("path-IDN-not-held", "/registrations/m%C3%AFne.com", NOT_FOUND, None, status=404)
 
 

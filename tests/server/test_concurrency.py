@@ -8,7 +8,7 @@ import httpx
 
 from registrar_mock import create_app
 from registrar_mock.testing import ASGITransport
-from tests.helpers import ACCOUNT, registrar_url
+from tests.helpers import ACCOUNT, TOKEN, registrar_url
 
 
 def run_concurrently(scenario: str, bodies: list[dict[str, object]]) -> list[httpx.Response]:
@@ -18,7 +18,7 @@ def run_concurrently(scenario: str, bodies: list[dict[str, object]]) -> list[htt
         async with httpx.AsyncClient(
             transport=ASGITransport(app),
             base_url=registrar_url(ACCOUNT),
-            headers={"Authorization": "Bearer t"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
         ) as client:
             return list(
                 await asyncio.gather(*(client.post("/registrations", json=b) for b in bodies))

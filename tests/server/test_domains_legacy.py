@@ -6,6 +6,13 @@ import httpx
 
 from tests.helpers import only_error, register
 
+# The fields the documented Domain type has, and nothing else.
+DOCUMENTED = {
+    "id", "available", "can_register", "created_at", "current_registrar", "expires_at",
+    "locked", "registrant_contact", "registry_statuses", "supported_tld", "transfer_in",
+    "updated_at",
+}  # fmt: skip
+
 
 def test_legacy_list_shows_the_same_registrations(api: httpx.Client) -> None:
     register(api, "beta.com")
@@ -13,15 +20,18 @@ def test_legacy_list_shows_the_same_registrations(api: httpx.Client) -> None:
     response = api.get("/domains")
     assert response.status_code == 200
     body = response.json()
-    legacy = {d["name"]: d for d in body["result"]}
-    modern = {r["domain_name"]: r for r in api.get("/registrations").json()["result"]}
-    assert legacy.keys() == modern.keys() == {"beta.com", "alpha.dev"}
-    for name, domain in legacy.items():
-        assert domain["created_at"] == modern[name]["created_at"]
-        assert domain["expires_at"] == modern[name]["expires_at"]
-        assert domain["locked"] == modern[name]["locked"]
+    # The Domain type has no name: the list is in name order, as registrations sorted by name.
+    modern = api.get("/registrations", params={"sort_by": "name"}).json()["result"]
+    assert [r["domain_name"] for r in modern] == ["alpha.dev", "beta.com"]
+    assert len(body["result"]) == 2
+    for domain, registration in zip(body["result"], modern, strict=True):
+        assert set(domain) <= DOCUMENTED
+        assert domain["created_at"] == registration["created_at"]
+        assert domain["expires_at"] == registration["expires_at"]
+        assert domain["locked"] == registration["locked"]
         assert domain["current_registrar"] == "Cloudflare"
         assert len(domain["id"]) == 32
+        assert api.get(f"/domains/{registration['domain_name']}").json()["result"] == domain
     assert body["result_info"]["count"] == 2
 
 
@@ -46,7 +56,8 @@ def test_legacy_put_changes_what_registrations_show(api: httpx.Client) -> None:
         "/domains/old.com", json={"auto_renew": True, "locked": False, "privacy": False}
     )
     domain = response.json()["result"]
-    assert (domain["auto_renew"], domain["locked"], domain["privacy"]) == (True, False, False)
+    assert domain["locked"] is False
+    assert {"name", "auto_renew", "privacy"}.isdisjoint(domain)  # not in the Domain type
     registration = api.get("/registrations/old.com").json()["result"]
     assert registration["auto_renew"] is True
     assert registration["locked"] is False
@@ -64,3 +75,13 @@ def test_legacy_errors(api: httpx.Client) -> None:
     for response in (missing, bad):
         assert "2026-09-27" in response.json()["messages"][0]["message"]
         assert "sunset" in response.headers
+
+
+def test_updating_a_domain_the_account_does_not_hold_is_403(api: httpx.Client) -> None:
+    for name in ("example.com", "never-registered.com"):
+        refused = api.put(f"/domains/{name}", json={"locked": False})
+        assert refused.status_code == 403
+        assert only_error(refused) == {
+            "code": 10000,
+            "message": "Domain doesn't belong to the user",
+        }

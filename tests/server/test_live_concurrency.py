@@ -23,9 +23,10 @@ import pytest
 
 from tests.live import serve
 
-HELD = "held0000000000000000000000000001"
-PATCHER = "patcher000000000000000000000001"
+HELD = "4e1d0000000000000000000000000001"
+PATCHER = "9a7c4e00000000000000000000000001"
 TIME_SCALE = "1000"
+RACE_TOKEN = "race-token-00000000000000000000000000000"
 
 SCENARIO = f"""
 name: live-concurrency
@@ -93,7 +94,7 @@ def storm(requests: list[tuple[str, str, dict[str, Any]]]) -> list[httpx.Respons
     async def main() -> list[httpx.Response]:
         limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
         async with httpx.AsyncClient(
-            limits=limits, timeout=60, headers={"Authorization": "Bearer race-token"}
+            limits=limits, timeout=60, headers={"Authorization": f"Bearer {RACE_TOKEN}"}
         ) as client:
             return list(
                 await asyncio.gather(
@@ -133,7 +134,7 @@ def names_held(root: str, account: str) -> list[str]:
         page = httpx.get(
             f"{registrar(root, account)}/registrations",
             params={"per_page": 50, "sort_by": "name", **({"cursor": cursor} if cursor else {})},
-            headers={"Authorization": "Bearer race-token"},
+            headers={"Authorization": f"Bearer {RACE_TOKEN}"},
             timeout=10,
         ).json()
         names += [item["domain_name"] for item in page["result"]]
@@ -145,7 +146,7 @@ def names_held(root: str, account: str) -> list[str]:
 def test_fifty_concurrent_creates_of_one_domain_make_one_registration_and_one_charge(
     root: str,
 ) -> None:
-    account = "solo000000000000000000000000001"
+    account = "501" + "0" * 29
     url = f"{registrar(root, account)}/registrations"
     responses = storm([("POST", url, {"domain_name": "race-one.com"})] * 50)
 
@@ -168,7 +169,7 @@ def test_fifty_concurrent_creates_of_one_domain_make_one_registration_and_one_ch
 
 
 def test_concurrent_creates_of_one_domain_from_five_accounts_make_one_owner(root: str) -> None:
-    accounts = [f"team{n}00000000000000000000000001" for n in range(5)]
+    accounts = [f"{n:032x}" for n in range(1, 6)]
     requests = [
         ("POST", f"{registrar(root, accounts[i % 5])}/registrations", {"domain_name": "race-x.com"})
         for i in range(50)
@@ -245,7 +246,7 @@ def test_concurrent_patches_end_in_the_last_acknowledged_write(
             acknowledged.append((instant(workflow["updated_at"]), value))
     assert acknowledged
 
-    headers = {"Authorization": "Bearer race-token"}
+    headers = {"Authorization": f"Bearer {RACE_TOKEN}"}
     final = httpx.get(url, headers=headers, timeout=10).json()["result"]
     latest = httpx.get(f"{url}/update-status", headers=headers, timeout=10).json()["result"]
     # The last write the server applied is one it acknowledged, and nothing acknowledged is later.

@@ -7,6 +7,7 @@ from openapi_spec_validator import validate
 
 from registrar_mock import MockApp, spec
 from registrar_mock.testing import SyncASGITransport
+from tests.helpers import ACCOUNT, TOKEN
 
 
 def test_spec_is_valid_openapi() -> None:
@@ -25,11 +26,11 @@ METHODS = {"get", "put", "post", "patch", "delete"}
 
 def test_every_spec_operation_is_routed(app: MockApp) -> None:
     """Each documented path and method reaches a handler (no 7003 from the router)."""
-    auth = {"Authorization": "Bearer t"}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock/client/v4") as client:
         for path, item in spec.load()["paths"].items():
             for method in set(item) & METHODS:
-                url = path.replace("{account_id}", "acc").replace("{domain_name}", "x.com")
+                url = path.replace("{account_id}", ACCOUNT).replace("{domain_name}", "x.com")
                 response = client.request(method.upper(), url, headers=auth)
                 codes = [error["code"] for error in response.json().get("errors", [])]
                 assert 7003 not in codes, f"{method.upper()} {path} is not routed"

@@ -105,8 +105,8 @@ def test_sdk_example(base_url: str) -> None:
 
 def test_serve_answers_in_the_envelope(base_url: str) -> None:
     response = httpx.get(f"{base_url}/nowhere")
-    assert response.status_code == 404
-    assert json.loads(response.text)["errors"][0]["code"] == 7003
+    assert response.status_code == 400
+    assert json.loads(response.text)["errors"][0]["code"] == 7000
 
 
 def test_client_example(base_url: str) -> None:

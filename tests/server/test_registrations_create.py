@@ -13,7 +13,7 @@ from registrar_mock.model.catalogue import Catalogue, Channel, Extension, defaul
 from registrar_mock.model.records import WorkflowState
 from registrar_mock.model.workflows import Script, ScriptBook, ScriptRule, Step
 from registrar_mock.model.world import AccountSpec, SeedRegistration, World, default_registry
-from tests.helpers import ACCOUNT, only_error, register
+from tests.helpers import ACCOUNT, TOKEN, only_error, register
 
 Connect = Callable[..., httpx.Client]
 
@@ -38,7 +38,7 @@ def account_world(**spec: object) -> World:
     return World(
         open_accounts=False,
         registry=default_registry(),
-        accounts=(AccountSpec(id=ACCOUNT, tokens=("test-token-123",), **spec),),  # type: ignore[arg-type]
+        accounts=(AccountSpec(id=ACCOUNT, tokens=(TOKEN,), **spec),),  # type: ignore[arg-type]
     )
 
 

@@ -21,21 +21,21 @@ import pytest
 from registrar_mock import MockApp, create_app, spec
 from registrar_mock.cli.logs import LineFormatter
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import comparable, only_error
+from tests.helpers import ACCOUNT, TOKEN, comparable, only_error
 from tests.live import free_port
 
 # The bundled two-accounts scenario: a closed world, each credential scoped to one account.
-ACME = "acme0000000000000000000000000001"
-GLOBEX = "globex00000000000000000000000002"
-ACME_TOKEN = "acme-token"
-GLOBEX_TOKEN = "globex-token"
+ACME = "ac3e0000000000000000000000000001"
+GLOBEX = "610be000000000000000000000000002"
+ACME_TOKEN = "acme_demo_token_000000000000000000000000"
+GLOBEX_TOKEN = "globex_demo_token_0000000000000000000000"
 ACME_EMAIL = "ops@acme.example"
 ACME_KEY = "0123456789abcdef0123456789abcdef01234"
 HELD = {ACME: "acme-corp.com", GLOBEX: "globex.net"}
 
 # Credentials that callers sent but the world doesn't know: not to be kept either.
-WRONG_TOKEN = "wr0ng-t0ken-Zx81qP"
-WRONG_KEY = "feedfacefeedface0099"
+WRONG_TOKEN = "wr0ng-t0ken-Zx81qP-well-formed-000000000"
+WRONG_KEY = "feedfacefeedface0099feedfacefeedface0"
 CONTROL_TOKEN = "ctl-S3cr3t-9d1b7e"
 WRONG_CONTROL_TOKEN = "ctl-Gu3ss-4a0c2f"
 SECRETS = (ACME_TOKEN, GLOBEX_TOKEN, ACME_KEY, WRONG_TOKEN, WRONG_KEY, CONTROL_TOKEN,
@@ -86,7 +86,11 @@ def api_client(app: MockApp, headers: dict[str, str]) -> httpx.Client:
         (GLOBEX, {"X-Auth-Email": ACME_EMAIL, "X-Auth-Key": ACME_KEY}),
         (ACME, {"Authorization": f"Bearer {GLOBEX_TOKEN}"}),
     ],
-    ids=["acme-token-on-globex", "acme-key-on-globex", "globex-token-on-acme"],
+    ids=[
+        "acme_demo_token_000000000000000000000000-on-globex",
+        "acme-key-on-globex",
+        "globex_demo_token_0000000000000000000000-on-acme",
+    ],
 )
 def test_every_operation_refuses_another_accounts_credentials(
     victim: str, headers: dict[str, str]
@@ -294,7 +298,7 @@ def test_a_served_mock_logs_no_credential(tmp_path: Path) -> None:
 
 def test_the_journal_keeps_only_the_latest_thousand_requests() -> None:
     app = create_app()
-    headers = {"Authorization": "Bearer t"}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
     with api_client(app, headers) as client:
         for n in range(1_150):
             client.get(f"/accounts/a{n % 7}/registrar/registrations")
@@ -320,9 +324,9 @@ def workflows_of(app: MockApp, account: str) -> dict[str, list[str]]:
 
 def test_workflow_history_is_one_per_domain_per_kind() -> None:
     app = create_app({"name": "history", "workflows": INSTANT})
-    headers = {"Authorization": "Bearer t", "Prefer": "respond-async"}
+    headers = {"Authorization": f"Bearer {TOKEN}", "Prefer": "respond-async"}
     with api_client(app, headers) as client:
-        root = "/accounts/acc/registrar/registrations"
+        root = f"/accounts/{ACCOUNT}/registrar/registrations"
         for n in range(60):
             assert client.post(root, json={"domain_name": "kept.com"}).status_code == 202
             update = client.patch(f"{root}/kept.com", json={"auto_renew": n % 2 == 0})
@@ -330,23 +334,23 @@ def test_workflow_history_is_one_per_domain_per_kind() -> None:
             for status in ("registration-status", "update-status"):
                 assert client.get(f"{root}/kept.com/{status}").status_code == 200
             app.control.advance(1)
-    assert workflows_of(app, "acc") == {
+    assert workflows_of(app, ACCOUNT) == {
         "registration_workflows": ["kept.com"],
         "update_workflows": ["kept.com"],
         "charges": ["kept.com"],
     }
-    assert app.registrar.accounts["acc"].running == {}
+    assert app.registrar.accounts[ACCOUNT].running == {}
 
 
 def test_a_failed_domain_tried_again_keeps_one_workflow() -> None:
     app = create_app("registry-rejects")
-    headers = {"Authorization": "Bearer t"}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
     with api_client(app, headers) as client:
-        root = "/accounts/acc/registrar/registrations"
+        root = f"/accounts/{ACCOUNT}/registrar/registrations"
         for _ in range(30):
             failed = client.post(root, json={"domain_name": "refused.com"})
             assert failed.json()["result"]["state"] == "failed"
-    assert workflows_of(app, "acc") == {
+    assert workflows_of(app, ACCOUNT) == {
         "registration_workflows": ["refused.com"],
         "update_workflows": [],
         "charges": [],

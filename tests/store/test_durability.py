@@ -22,7 +22,10 @@ from tests.live import free_port
 
 ACCOUNT = "5f0c7a1e2d3b4c5a6e7f8091a2b3c4d5"
 ROUTE = f"/client/v4/accounts/{ACCOUNT}/registrar"
-AUTH = {"Authorization": "Bearer durable-token", "Prefer": "respond-async"}
+AUTH = {
+    "Authorization": "Bearer durable-token-00000000000000000000000000",
+    "Prefer": "respond-async",
+}
 
 
 def client(app: MockApp) -> httpx.Client:

@@ -18,7 +18,7 @@ import pytest
 from registrar_mock import create_app
 from registrar_mock.store import statefile as persistence
 from registrar_mock.store.statefile import StateFileError
-from tests.helpers import ACCOUNT, comparable
+from tests.helpers import ACCOUNT, TOKEN, comparable
 from tests.live import free_port
 
 Connect = Callable[..., httpx.Client]
@@ -153,7 +153,7 @@ def test_kill_9_loses_no_answered_request(tmp_path: Path) -> None:
     stop = threading.Event()
 
     def load(worker: int) -> None:
-        headers = {"Authorization": "Bearer t", "Prefer": "respond-async"}
+        headers = {"Authorization": f"Bearer {TOKEN}", "Prefer": "respond-async"}
         with httpx.Client(base_url=f"{base}/client/v4", headers=headers, timeout=5) as client:
             for n in range(200):
                 if stop.is_set():
@@ -161,18 +161,20 @@ def test_kill_9_loses_no_answered_request(tmp_path: Path) -> None:
                 domain = f"w{worker}-n{n}.com"
                 try:
                     response = client.post(
-                        f"/accounts/acc{worker}/registrar/registrations",
+                        f"/accounts/{worker:032x}/registrar/registrations",
                         json={"domain_name": domain},
                     )
                 except httpx.TransportError:
                     return
                 if response.status_code in (201, 202):
-                    answered.append(f"acc{worker}:{domain}")
+                    answered.append(f"{worker:032x}:{domain}")
 
     workers = [threading.Thread(target=load, args=(i,)) for i in range(4)]
     for worker in workers:
         worker.start()
+    deadline = time.monotonic() + 60
     while len(answered) < 60:
+        assert time.monotonic() < deadline, "the server answered too few requests"
         time.sleep(0.01)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -202,17 +204,29 @@ def test_credentials_survive_a_restart_without_being_stored(
 ) -> None:
     state = tmp_path / "state.sqlite"
     create_app("two-accounts", state_file=state).close()
-    assert b"acme-token" not in state.read_bytes()
+    assert b"acme_demo_token_000000000000000000000000" not in state.read_bytes()
     app = create_app("two-accounts", state_file=state)
-    acme = "acme0000000000000000000000000001"
-    good = connect(app, account=acme, headers={"Authorization": "Bearer acme-token"})
+    acme = "ac3e0000000000000000000000000001"
+    good = connect(
+        app,
+        account=acme,
+        headers={"Authorization": "Bearer acme_demo_token_000000000000000000000000"},
+    )
     assert good.get("/registrations").status_code == 200
-    bad = connect(app, account=acme, headers={"Authorization": "Bearer globex-token"})
+    bad = connect(
+        app,
+        account=acme,
+        headers={"Authorization": "Bearer globex_demo_token_0000000000000000000000"},
+    )
     assert bad.get("/registrations").status_code == 403
     exported = app.control.export_state()
-    assert "acme-token" not in str(exported)
+    assert "acme_demo_token_000000000000000000000000" not in str(exported)
     fresh = create_app()
     fresh.control.import_state(exported)
-    again = connect(fresh, account=acme, headers={"Authorization": "Bearer acme-token"})
+    again = connect(
+        fresh,
+        account=acme,
+        headers={"Authorization": "Bearer acme_demo_token_000000000000000000000000"},
+    )
     assert again.get("/registrations").status_code == 200
     app.close()

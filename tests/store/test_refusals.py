@@ -62,8 +62,8 @@ def saved_file(tmp_path: Path) -> Path:
     import httpx
 
     with httpx.Client(transport=api, base_url="http://mock") as client:
-        headers = {"Authorization": "Bearer acme-token"}
-        acme = "/client/v4/accounts/acme0000000000000000000000000001/registrar/registrations"
+        headers = {"Authorization": "Bearer acme_demo_token_000000000000000000000000"}
+        acme = "/client/v4/accounts/ac3e0000000000000000000000000001/registrar/registrations"
         for name in ("one.com", "two.dev"):
             client.post(acme, json={"domain_name": name}, headers=headers)
         app.control.add_fault({"every": 5, "effect": {"status": 429}})

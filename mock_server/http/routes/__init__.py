@@ -9,13 +9,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from registrar_mock.http.endpoint import OPERATION
+from registrar_mock.http.paths import API_ROOT, REGISTRAR
 from registrar_mock.http.routes import discovery, domains, meta, registrations
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Operation = tuple[Endpoint, str]  # a handler and its operationId in the spec
-
-API_ROOT = "/client/v4"
-REGISTRAR = "/accounts/{account_id}/registrar"
 
 
 def api_routes() -> list[BaseRoute]:
