@@ -224,10 +224,15 @@ def create_app(
         if clock is None:
             clock = VirtualClock(resolved.world.start)
         app = MockApp(resolved, clock, store=store, control_token=control_token, scenario_dirs=dirs)
-        if stored is not None:
-            app.control.resume(stored)
-        else:
-            app.control.persist(everything=True)
+        try:
+            if stored is not None:
+                app.control.resume(stored)
+                # A new lease at once: the clock runs from here before the first checkpoint.
+                app.control.durability.checkpoint()
+            else:
+                app.control.persist(everything=True)
+        except ApiError as exc:  # the state file could not be written at all
+            raise StateFileError(f"{state_file} cannot be written: {exc.message}") from None
     except BaseException:
         if store is not None:
             store.close()

@@ -15,6 +15,20 @@ from functools import lru_cache
 from typing import Protocol
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+# Every instant the mock keeps lies in this span: far enough for any test, and far from
+# datetime's own limits, so a term or a phase added to any of them can't overflow.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+# The longest span a scenario, an export or a caller may give anything: 100 years.
+MAX_SECONDS = 100 * 366 * 86400.0
+
+
+def in_span(instant: datetime) -> bool:
+    """Whether ``instant`` (timezone-aware) lies between EARLIEST and LATEST."""
+    try:
+        return EARLIEST <= instant.astimezone(UTC) <= LATEST
+    except (OverflowError, ValueError):
+        return False
 
 
 class Clock(Protocol):
@@ -67,8 +81,10 @@ class SystemClock:
     """Wall-clock time, optionally scaled: one real second is ``time_scale`` seconds here.
 
     The clock starts at the real time (or ``start``) and then runs at
-    ``time_scale``. It can also be moved forward, which keeps the control API's
-    "advance the clock" working under ``serve``.
+    ``time_scale``. It can also be moved, which keeps the control API's "advance
+    the clock" working under ``serve``. ``limit``, when set, is the latest instant
+    it may show: a state file sets it to the clock it last saved, so a restart
+    never finds the clock earlier than somebody saw it.
     """
 
     def __init__(self, time_scale: float = 1.0, start: datetime | None = None) -> None:
@@ -78,20 +94,27 @@ class SystemClock:
         self._origin_monotonic = time.monotonic()
         self._origin = (start or datetime.now(UTC)).astimezone(UTC)
         self._offset = timedelta()
+        self.limit: datetime | None = None
 
-    def now(self) -> datetime:
+    def unbounded(self) -> datetime:
+        """The clock as it runs, whatever ``limit`` says."""
         elapsed = (time.monotonic() - self._origin_monotonic) * self.time_scale
         return self._origin + timedelta(seconds=elapsed) + self._offset
+
+    def now(self) -> datetime:
+        running = self.unbounded()
+        limit = self.limit
+        return running if limit is None or running <= limit else limit
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("the clock cannot go backwards")
         self._offset += timedelta(seconds=seconds)
-        return self.now()
+        return self.unbounded()
 
     def set(self, instant: datetime) -> datetime:
-        self._offset += instant.astimezone(UTC) - self.now()
-        return self.now()
+        self._offset += instant.astimezone(UTC) - self.unbounded()
+        return self.unbounded()
 
     async def sleep_until(self, deadline: datetime) -> None:
         # The event loop may wake a hair early; loop until the clock really reads the deadline.

@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 from registrar_mock import errors as e
+from registrar_mock.clock import MAX_SECONDS
 
 PATTERN = r"(\d+(?:\.\d+)?)(ms|s|m|h|d)"
 _DURATION = re.compile(PATTERN)
@@ -31,7 +32,7 @@ def seconds(value: object) -> float:
         amount = float(match.group(1)) * _UNITS[match.group(2)]
     else:
         raise e.BAD_DURATION(value=_shown(value))
-    if not math.isfinite(amount) or amount < 0:
+    if not math.isfinite(amount) or amount < 0 or amount > MAX_SECONDS:
         raise e.BAD_DURATION(value=_shown(value))
     return amount
 

@@ -268,9 +268,11 @@ BAD_DURATION = problem(
     400,
     GENERIC,
     "{value} is not a duration: give seconds (90, 1.5), a string such as 500ms, 30s, 5m, 2h or "
-    "3d, or a timedelta",
+    "3d, or a timedelta, of at most 100 years",
 )
-BAD_TIMESTAMP = problem(400, GENERIC, "{value} is not an RFC 3339 timestamp with a timezone")
+BAD_TIMESTAMP = problem(
+    400, GENERIC, "{value} is not an RFC 3339 timestamp with a timezone, from 1970 to 9000"
+)
 CLOCK_BACKWARDS = problem(400, GENERIC, "the clock only moves forward")
 CLOCK_LIMIT = problem(400, GENERIC, "the clock stops at {limit}")
 CLOCK_FIXED = problem(409, GENERIC, "this clock cannot be moved")

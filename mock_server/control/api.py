@@ -37,6 +37,7 @@ def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitab
     async def endpoint(request: Request) -> Response:
         host: Host = request.app
         _check_token(request, host.control)
+        host.control.admit(request.method)
         result = await handler(request, host.control)
         return envelope.ok(result, status=status)
 

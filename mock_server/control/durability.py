@@ -1,16 +1,18 @@
 """Keeping the state file in step with memory, so no acknowledged change is ever lost.
 
 A change is acknowledged only once it is committed. When a commit fails (a full
-disk, a read-only file, a state file deleted or replaced under the server), the
-accounts it held are read back from the file, so memory and file never
+disk, a read-only file, a state file deleted, replaced or written by another
+program), memory goes back to what was last committed, so memory and file never
 disagree, and the request is answered 503; the same request once space returns
-is saved. If the file can't even be read back, the server stops accepting
-changes: every one is answered 503, with one log line saying why.
+is saved. If the file can't be trusted or read back, the server stops
+accepting changes: each one is refused with 503, before it is applied, with
+one log line saying why.
 
 The clock is saved whenever it moves and, while it runs by itself, every
 ``CHECKPOINT_SECONDS``. Each save of a running clock records a little ahead of
-now (a lease covering the next checkpoint), so a restart after ``kill -9`` never
-finds the clock earlier than a client saw it.
+now (a lease covering the next checkpoint), and the clock never shows more than
+the last lease saved: so however the server stops, a restart never finds the
+clock earlier than a client saw it.
 """
 
 from __future__ import annotations
@@ -57,27 +59,37 @@ class Durability:
         self.broken: str | None = None
         self._saved_mark: datetime | None = None
 
+    @property
+    def keeps_time(self) -> bool:
+        """Whether the clock runs by itself and must be saved as it goes."""
+        return self.store is not None and isinstance(self.clock, SystemClock)
+
     def mark(self, *, exact: bool = False) -> datetime:
         """The clock as it is saved: ahead by the lease while it runs by itself."""
-        now = self.clock.now()
-        if exact or not isinstance(self.clock, SystemClock):
-            return now
-        return now + timedelta(seconds=LEASE_SECONDS * self.clock.time_scale)
+        if not isinstance(self.clock, SystemClock):
+            return self.clock.now()
+        running = self.clock.unbounded()
+        lease = timedelta(seconds=0 if exact else LEASE_SECONDS * self.clock.time_scale)
+        return running + lease
 
-    def admit(self, method: str) -> None:
-        """Refuse a request that may change state once the state file is unusable."""
+    def admit(self, method: str = "POST") -> None:
+        """Refuse, before it is applied, a change the state file can no longer keep."""
         if self.broken is not None and method not in SAFE_METHODS:
             raise e.STATE_FILE_UNUSABLE(reason=self.broken)
 
-    def commit(self, *, everything: bool = False) -> None:
-        """Make the changes so far durable (a no-op without a state file)."""
+    def commit(self, *, everything: bool = False, reading: bool = False) -> None:
+        """Make the changes so far durable (a no-op without a state file).
+
+        ``reading``: the request only read, so what changed is what time did, which the
+        clock makes again; it is not refused when the state file can't keep it.
+        """
         store = self.store
         with self.registrar.lock:
             dirty = self.registrar.take_dirty()
             if store is None:
                 return
             if self.broken is not None:
-                if dirty or everything:
+                if (dirty or everything) and not reading:
                     raise e.STATE_FILE_UNUSABLE(reason=self.broken)
                 return
             faults = None
@@ -108,12 +120,7 @@ class Durability:
                 self._roll_back(None if everything else dirty, failure)
             self.faults.changed = False
             if clock is not None:
-                self._saved_mark = mark
-
-    @property
-    def keeps_time(self) -> bool:
-        """Whether the clock runs by itself and must be saved as it goes."""
-        return self.store is not None and isinstance(self.clock, SystemClock)
+                self._saved(mark)
 
     async def keep_clock(self) -> None:
         """Save the running clock every CHECKPOINT_SECONDS, until cancelled."""
@@ -122,20 +129,27 @@ class Durability:
             self.checkpoint()
 
     def checkpoint(self, *, exact: bool = False) -> None:
-        """Save the clock alone (the periodic job, and shutdown); failures are only logged."""
+        """Save the clock alone: the periodic job, the start and the shutdown.
+
+        A failure is only logged: the clock then stops at the last lease saved.
+        """
         if self.store is None or self.broken is not None:
             return
         with self.registrar.lock:
             mark = self.mark(exact=exact)
-            text = mark.isoformat() if exact else self._clock_text(mark)
-            if text is None:
+            if not exact and self._clock_text(mark) is None:
                 return
             try:
-                self.store.save(clock=text)
+                self.store.save(clock=mark.isoformat())
             except CommitFailed as failure:
-                log.warning("the clock could not be saved: %s", failure)
+                log.warning("the clock could not be saved (it waits for the file): %s", failure)
                 return
-            self._saved_mark = mark
+            self._saved(mark)
+
+    def _saved(self, mark: datetime) -> None:
+        self._saved_mark = mark
+        if isinstance(self.clock, SystemClock) and self.store is not None:
+            self.clock.limit = mark
 
     def _clock_text(self, mark: datetime) -> str | None:
         """The clock to write with a commit, unless the file already holds a later mark."""
@@ -148,19 +162,20 @@ class Durability:
         store = self.store
         if store is None:  # pragma: no cover - a commit without a store never fails
             raise e.STATE_NOT_SAVED(reason=str(failure))
+        untrusted = any(word in str(failure) for word in ("deleted", "replaced", "another"))
         try:
+            stored = store.committed_state()
             if ids is None:
-                stored = store.load()
                 if stored is not None:
                     self._restore(stored)
             else:
-                self.registrar.restore_accounts(ids, store.reload(ids))
-                _, faults = store.reload_meta()
+                self.registrar.restore_accounts(ids, store.committed(ids))
+                faults = stored.faults if stored is not None else []
                 self.faults.reset(saved_rules(faults), self.registrar.world.seed)
             self.registrar.take_dirty()
-        except (StateFileError, ScenarioError, e.ApiError) as exc:
-            self._break(f"{failure}; and reading it back failed: {exc}")
-        if "deleted" in str(failure) or "replaced" in str(failure):
+        except (StateFileError, ScenarioError, e.ApiError, ValueError) as exc:
+            self._break(f"{failure}; and undoing it failed: {exc}")
+        if untrusted:
             self._break(str(failure))
         log.warning("a change was not saved and was undone: %s", failure)
         raise e.STATE_NOT_SAVED(reason=str(failure))

@@ -20,12 +20,12 @@ from typing import Any
 
 from registrar_mock import durations
 from registrar_mock import errors as e
-from registrar_mock.clock import Clock, SystemClock, VirtualClock, isoformat
-from registrar_mock.control.durability import Durability
+from registrar_mock.clock import LATEST, Clock, SystemClock, VirtualClock, in_span, isoformat
+from registrar_mock.control.durability import SAFE_METHODS, Durability
 from registrar_mock.control.faults import FaultBook, FaultRule, fresh, rule_from_spec, saved_rules
 from registrar_mock.control.journal import Journal
 from registrar_mock.http.edge import Effect
-from registrar_mock.model import Registrar, WorkflowKind
+from registrar_mock.model import Account, Registrar, WorkflowKind
 from registrar_mock.model.records import Charge
 from registrar_mock.model.workflows import Workflow
 from registrar_mock.scenarios import (
@@ -43,8 +43,6 @@ from registrar_mock.scenarios import (
 from registrar_mock.scenarios import check_fault as _check_fault
 from registrar_mock.store import SnapshotError, StateFile, StateFileError, StoredState, snapshot
 
-# Far enough for any test, and far from datetime's year 9999 limit that dates are added to.
-LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 EXPORT_FORMAT = "registrar-mock-state"
 
 
@@ -77,9 +75,12 @@ class Control:
         )
         if control_token is not None and not control_token.strip():
             raise ValueError("a control token must not be empty or blank")
-        self.control_token = control_token
+        # Header values arrive stripped of surrounding spaces, so the token is compared so too.
+        self.control_token = None if control_token is None else control_token.strip()
         self.control_token_bytes = (
-            None if control_token is None else control_token.encode("utf-8", "surrogateescape")
+            None
+            if self.control_token is None
+            else self.control_token.encode("utf-8", "surrogateescape")
         )
 
     # --- the API's edge ---------------------------------------------------------
@@ -90,8 +91,8 @@ class Control:
     def intercept(self, operation: str, account_id: str) -> Effect | None:
         return self.faults.pick(operation, account_id)
 
-    def commit(self) -> None:
-        self.durability.commit()
+    def commit(self, method: str = "POST") -> None:
+        self.durability.commit(reading=method in SAFE_METHODS)
 
     # --- persistence ------------------------------------------------------------
 
@@ -129,13 +130,14 @@ class Control:
             self.registrar.take_dirty()
 
     def _restore_from_file(self, stored: StoredState) -> None:
-        """Undo a whole change (a reset, an import) that could not be saved."""
+        """Undo a whole change (a reset, an import, a clock move) that could not be saved:
+        back to the file's scenario, accounts, rules and clock, even a running clock."""
         if stored.scenario is not None:
             self.scenario = from_document(stored.scenario, source="the state file")
         with self.registrar.lock:
             self.registrar.load(self.scenario.world)
-            if isinstance(self.clock, VirtualClock) and stored.clock is not None:
-                self.clock.set(stored.clock)
+            if stored.clock is not None:
+                _movable(self.clock).set(stored.clock)
             self.resume(stored)
 
     def persist(self, *, everything: bool = False) -> None:
@@ -146,6 +148,7 @@ class Control:
 
     def reset(self, scenario: ScenarioSource | Scenario = None) -> Scenario:
         """Start over from the loaded scenario, or from another one (name, path or document)."""
+        self.durability.admit()
         if scenario is not None:
             try:
                 self.scenario = anchored(resolve(scenario), self.clock)
@@ -170,8 +173,8 @@ class Control:
         if isinstance(self.clock, VirtualClock | SystemClock):
             self.clock.set(world.start)
         self.faults.reset(self._scenario_rules(self.scenario), world.seed)
-        self.journal.clear()
         self.persist(everything=True)
+        self.journal.clear()  # only once the reset is kept: a refused one changes nothing
         return self.scenario
 
     @staticmethod
@@ -185,17 +188,19 @@ class Control:
 
     def advance(self, by: durations.Duration) -> datetime:
         """Move the clock forward by seconds, a timedelta, or a duration such as ``"2d"``."""
+        self.durability.admit()
         if isinstance(by, int | float) and not isinstance(by, bool) and by < 0:
             raise e.CLOCK_BACKWARDS()
         seconds = durations.seconds(by)
         if seconds > (LATEST - self.clock.now()).total_seconds():
             raise e.CLOCK_LIMIT(limit=LATEST.date())
-        now = _movable(self.clock).advance(seconds)
+        _movable(self.clock).advance(seconds)
         self.persist(everything=True)
-        return now
+        return self.clock.now()
 
     def set_time(self, instant: datetime | str) -> datetime:
         """Move the clock forward to an instant (timezone-aware, or RFC 3339 text)."""
+        self.durability.admit()
         if isinstance(instant, str):
             instant = parse_timestamp(instant)
         if instant.tzinfo is None:
@@ -204,9 +209,9 @@ class Control:
             raise e.CLOCK_BACKWARDS()
         if instant > LATEST:
             raise e.CLOCK_LIMIT(limit=LATEST.date())
-        now = _movable(self.clock).set(instant)
+        _movable(self.clock).set(instant)
         self.persist(everything=True)
-        return now
+        return self.clock.now()
 
     def clock_json(self) -> dict[str, Any]:
         scale = self.clock.time_scale if isinstance(self.clock, SystemClock) else None
@@ -222,6 +227,7 @@ class Control:
         self, account_id: str, domain: str, *, confirm: bool = True, kind: str = "registration"
     ) -> Workflow:
         """Settle an ``action_required`` workflow: confirm it, or reject it."""
+        self.durability.admit()
         account = self.registrar.accounts.get(account_id)
         if account is None:
             raise e.NO_SUCH_ACCOUNT(account=account_id)
@@ -236,6 +242,7 @@ class Control:
 
     def add_fault(self, spec: Mapping[str, Any] | FaultRule) -> FaultRule:
         """Add a rule, written as in a scenario's ``faults`` list (or built already)."""
+        self.durability.admit()
         if not isinstance(spec, FaultRule):
             try:
                 validate_fault(spec)
@@ -243,16 +250,20 @@ class Control:
             except ScenarioError as exc:
                 raise e.FAULT_INVALID(detail=str(exc)) from None
             spec = rule_from_spec(spec, default_id=self.faults.next_id())
+        if any(rule.id == spec.id for rule in self.faults.rules):
+            raise e.FAULT_INVALID(detail="fault: id: a rule with this id is already in place")
         rule = self.faults.add(spec)
         self.persist(everything=True)
         return rule
 
     def remove_fault(self, rule_id: str) -> bool:
+        self.durability.admit()
         removed = self.faults.remove(rule_id)
         self.persist(everything=True)
         return removed
 
     def clear_faults(self) -> None:
+        self.durability.admit()
         self.faults.clear()
         self.persist(everything=True)
 
@@ -271,12 +282,16 @@ class Control:
     def import_state(self, state: Mapping[str, Any]) -> None:
         """Restore an export. The whole export is checked before anything changes: a bad
         one is refused naming its first problem, and the state stays as it was."""
+        self.durability.admit()
         if not isinstance(state, Mapping) or state.get("format") != EXPORT_FORMAT:
             raise e.STATE_INVALID(detail=f"format: must be {EXPORT_FORMAT!r}")
         unknown = set(state) - {"format", "scenario", "clock", "registrar", "faults"}
         if unknown:
             raise e.STATE_INVALID(detail=f"{sorted(unknown)[0]}: not a field of an export")
         document = state.get("scenario")
+        if document is not None and not isinstance(document, Mapping):
+            # An export holds a document; a name or a path would read a file.
+            raise e.STATE_INVALID(detail="scenario: must be a scenario document or null")
         try:
             scenario = resolve(document) if document else self.scenario
         except ScenarioError as exc:
@@ -297,12 +312,12 @@ class Control:
             accounts = snapshot.parse(state.get("registrar"))
         except SnapshotError as exc:
             raise e.STATE_INVALID(detail=f"registrar.{exc}") from None
+        _check_against(scenario, accounts)
         with self.registrar.lock:
             self.registrar.load(scenario.world)
             self.registrar.replace_accounts(accounts)
             self.scenario = scenario
-            if isinstance(self.clock, VirtualClock):
-                self.clock.set(instant)
+            _movable(self.clock).set(instant)
             self.faults.reset(rules, scenario.world.seed)
             self.persist(everything=True)
 
@@ -318,15 +333,28 @@ def anchored(scenario: Scenario, clock: Clock) -> Scenario:
     return with_options(scenario, {"start": clock.now().replace(microsecond=0)})
 
 
+def _check_against(scenario: Scenario, accounts: Sequence[Account]) -> None:
+    """What an export's accounts must agree on with its scenario."""
+    world = scenario.world
+    declared = {spec.id for spec in world.accounts}
+    for index, account in enumerate(accounts):
+        where = f"registrar.accounts[{index}]"
+        if not world.open_accounts and account.id not in declared:
+            raise e.STATE_INVALID(detail=f"{where}: an account the closed world doesn't declare")
+        if len(account.registrations) > world.domain_limit:
+            raise e.STATE_INVALID(detail=f"{where}: holds more domains than the domain limit")
+
+
 def parse_timestamp(text: str) -> datetime:
-    """RFC 3339 text (``Z`` or an offset) as an aware datetime; ``BAD_TIMESTAMP`` otherwise."""
+    """RFC 3339 text (``Z`` or an offset) as an aware UTC datetime in the mock's span of
+    time; ``BAD_TIMESTAMP`` otherwise."""
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise e.BAD_TIMESTAMP(value=repr(text[:40])) from None
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None or not in_span(parsed):
         raise e.BAD_TIMESTAMP(value=repr(text[:40]))
-    return parsed
+    return parsed.astimezone(UTC)
 
 
 def _movable(clock: Clock) -> VirtualClock | SystemClock:

@@ -66,8 +66,9 @@ class Edge(Protocol):
         """The effect of the first fault rule that fires for this request, if any."""
         ...
 
-    def commit(self) -> None:
-        """Make every change so far durable (a no-op without a state file)."""
+    def commit(self, method: str = "POST") -> None:
+        """Make every change so far durable (a no-op without a state file); ``method`` is
+        the request's, as a read's changes are only what time did."""
         ...
 
 

@@ -70,7 +70,7 @@ class Call:
         Whatever the request changed is durable before it waits: no other request can
         then commit (or fail to commit) this one's changes for it.
         """
-        self.host.edge.commit()
+        self.host.edge.commit(self.request.method)
         await self.clock.sleep_until(deadline)
 
     async def json_object(self) -> dict[str, object]:
@@ -110,7 +110,7 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return response
         finally:
             # Durable before the answer leaves, whether it is a success or an error.
-            host.edge.commit()
+            host.edge.commit(request.method)
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__

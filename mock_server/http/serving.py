@@ -65,9 +65,12 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
 
     class LimitedProtocol(HttpToolsProtocol):
         _timer: asyncio.TimerHandle | None = None
+        # Where the connection is: reading a request's headers (or waiting for the next
+        # request's), or its body. Headers are measured before the parser sees them.
+        _reading_headers = True
         _header_bytes = 0  # of the request's headers, so far
         _tail = b""  # the last bytes of them, in case the blank line ending them is split
-        _reading_headers = True
+        _trailer_bytes = 0
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -75,7 +78,8 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
                 transport.write(too_many)
                 transport.close()
                 return
-            self._expect_headers()
+            self._next_request()
+            self._arm(limits.header_seconds)
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel()
@@ -99,6 +103,16 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
                     return
             super().data_received(data)
 
+        def on_header(self, name: bytes, value: bytes) -> None:
+            if self.cycle is not None and self.scope.get("method") is not None:
+                # Headers after the body: trailers. None is used, and none is kept;
+                # too many of them close the connection like oversized headers do.
+                self._trailer_bytes += len(name) + len(value)
+                if self._trailer_bytes > limits.header_bytes:
+                    self._close_with(too_large)
+                return
+            super().on_header(name, value)
+
         def on_headers_complete(self) -> None:
             self._reading_headers = False
             self._arm(limits.body_seconds)
@@ -114,18 +128,20 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
             self.transport.abort()
 
         def on_message_complete(self) -> None:
+            # The whole request is in, whether or not it was answered yet: what comes next
+            # is the next request's headers.
             self._cancel()
-            self._reading_headers, self._header_bytes, self._tail = True, 0, b""
+            self._next_request()
             super().on_message_complete()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            if not self.transport.is_closing():
-                self._expect_headers()
+            if self._reading_headers and not self.transport.is_closing():
+                self._arm(limits.header_seconds)
 
-        def _expect_headers(self) -> None:
+        def _next_request(self) -> None:
             self._reading_headers, self._header_bytes, self._tail = True, 0, b""
-            self._arm(limits.header_seconds)
+            self._trailer_bytes = 0
 
         def _arm(self, seconds: float) -> None:
             self._cancel()

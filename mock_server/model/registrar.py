@@ -217,11 +217,20 @@ class Registrar(State):
             return workflow
 
     def refresh(self, account: Account, workflow: Workflow) -> Workflow:
-        """Bring a workflow up to the clock's now (after a sync wait)."""
+        """The workflow as it is now (after a sync wait), brought up to the clock.
+
+        The caller's object may be stale: if the account was put back from the state file
+        meanwhile, the stored copy of the same workflow is the one that counts, and is the
+        one returned. A newer workflow for the domain (this one ended, another began) is
+        not this request's: the caller's own, finished, is returned then.
+        """
         with self._lock:
             account = self._current(account)
-            self._advance(account, workflow, self.clock.now())
-            return workflow
+            current = self._workflows(account, workflow.kind).get(workflow.domain_name)
+            if current is None or current.created_at != workflow.created_at:
+                return workflow
+            self._advance(account, current, self.clock.now())
+            return current
 
     def resolve_action(
         self, account: Account, domain: str, kind: WorkflowKind, confirm: bool

@@ -109,7 +109,9 @@ class State:
     def _index(self, account: Account) -> RegistrationIndex:
         index = self._indexes.get(account.id)
         if index is None:
-            index = self._indexes[account.id] = RegistrationIndex(account.registrations.values())
+            index = RegistrationIndex(account.registrations.values())
+            if account.id in self.accounts:  # an account nobody wrote to keeps no index
+                self._indexes[account.id] = index
         return index
 
     def _add_declared_account(self, spec: AccountSpec) -> None:

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from registrar_mock import durations
-from registrar_mock.clock import DEFAULT_START
+from registrar_mock import errors as e
+from registrar_mock.clock import DEFAULT_START, EARLIEST, LATEST, in_span
 from registrar_mock.model.catalogue import Catalogue, Channel, Extension, default_catalogue
 from registrar_mock.model.records import Contact, PrivacyMode, RegistrationStatus, WorkflowState
 from registrar_mock.model.timeutil import add_years
@@ -116,7 +117,7 @@ class _Builder:
             lenient_credentials="lenient_credentials",
         )
         if "sync_wait" in doc:
-            options["sync_wait_seconds"] = durations.seconds(doc["sync_wait"])
+            options["sync_wait_seconds"] = self.duration(doc["sync_wait"], ["sync_wait"])
         if "start" in doc:
             options["start"] = self.start
         world = World(
@@ -135,20 +136,39 @@ class _Builder:
             self.fault(spec, ["faults", i], set(ids), world.open_accounts)
             for i, spec in enumerate(doc.get("faults", []))
         )
+        rule_ids = [str(spec["id"]) for spec in faults]
+        for i, rule_id in enumerate(rule_ids):
+            if rule_id in rule_ids[:i]:
+                raise self.fail(
+                    ["faults", i, "id"], f"the same id as faults[{rule_ids.index(rule_id)}]"
+                )
         return Scenario(world, faults, document=doc, source=self.source)
 
     # --- pieces ---
 
+    def duration(self, value: Any, path: list[Any]) -> float:
+        try:
+            return durations.seconds(value)
+        except e.InvalidRequest:
+            raise self.fail(path, "not a duration of at most 100 years") from None
+
     def timestamp(self, value: str, path: list[Any]) -> datetime:
-        """An RFC 3339 timestamp, or one relative to the start (``+20d``, ``-1y+30d``)."""
-        if value[:1] in "+-":
-            return self.relative(value, path)
+        """An RFC 3339 timestamp, or one relative to the start (``+20d``, ``-1y+30d``),
+        between 1970 and 9000."""
+        instant = self.relative(value, path) if value[:1] in "+-" else self.absolute(value, path)
+        if not in_span(instant):
+            raise self.fail(path, f"outside {EARLIEST.year} to {LATEST.year}")
+        return instant
+
+    def absolute(self, value: str, path: list[Any]) -> datetime:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise self.fail(path, "not an RFC 3339 timestamp") from None
         if parsed.tzinfo is None:
             raise self.fail(path, "timestamps need a timezone, e.g. a trailing Z")
+        if not in_span(parsed):
+            raise self.fail(path, f"outside {EARLIEST.year} to {LATEST.year}")
         return parsed.astimezone(UTC)
 
     def relative(self, value: str, path: list[Any]) -> datetime:
@@ -238,7 +258,7 @@ class _Builder:
             built.append(
                 Step(
                     state,
-                    seconds=durations.seconds(step["for"]) if "for" in step else None,
+                    seconds=self.duration(step["for"], [*here, "for"]) if "for" in step else None,
                     polls=step.get("polls"),
                     context=dict(step.get("context", {})),
                     error_code=error.get("code"),
@@ -275,7 +295,13 @@ class _Builder:
     def lifecycle(self) -> Lifecycle:
         spec = self.doc.get("lifecycle", {})
         phases = ("renew_before", "expired_for", "redemption_for", "pending_delete_for")
-        return Lifecycle(**{name: durations.seconds(spec[name]) for name in phases if name in spec})
+        return Lifecycle(
+            **{
+                name: self.duration(spec[name], ["lifecycle", name])
+                for name in phases
+                if name in spec
+            }
+        )
 
     def contact(self, spec: Mapping[str, Any]) -> Contact:
         fields: dict[str, Any] = {key: spec.get(key) for key in Contact.__dataclass_fields__}
@@ -349,10 +375,12 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 8
 # and tabs only between them. Framing and hop-by-hop fields belong to the server.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VALUE = re.compile(r"[\x21-\x7e\x80-\xff]([\x20\x09\x21-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?|")
+# Content-Type too: every answer is the JSON envelope, never a page a browser would run.
 SERVER_HEADERS = frozenset(
-    {"connection", "content-encoding", "content-length", "keep-alive", "proxy-connection",
-     "te", "trailer", "transfer-encoding", "upgrade"}
+    {"connection", "content-encoding", "content-length", "content-type", "keep-alive",
+     "proxy-connection", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade"}
 )  # fmt: skip
+MAX_HEADER_VALUE = 1024
 
 
 def check_fault(spec: Mapping[str, Any], source: str, where: str = "") -> None:
@@ -373,10 +401,14 @@ def check_fault(spec: Mapping[str, Any], source: str, where: str = "") -> None:
             raise ScenarioError(
                 source, at, f"{name} frames the answer or the connection: the server sets it"
             )
-        if not isinstance(value, str) or not _VALUE.fullmatch(value):
+        if (
+            not isinstance(value, str)
+            or len(value) > MAX_HEADER_VALUE
+            or not _VALUE.fullmatch(value)
+        ):
             raise ScenarioError(
                 source,
                 f"{at}.{name}",
-                "a header value must be visible latin-1 characters, with no CR, LF or other "
-                "control characters",
+                "a header value must be at most 1,024 visible latin-1 characters, with no CR, "
+                "LF or other control characters",
             )

@@ -21,6 +21,7 @@ import yaml
 from registrar_mock.scenarios import bundled as _bundled_package
 
 SCHEMA_NAME = "scenario.schema.json"
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 class ScenarioError(ValueError):
@@ -61,9 +62,9 @@ def read_document(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(
-            source, where, f"not valid YAML: {getattr(exc, 'problem', None) or 'unreadable'}"
-        ) from None
+        # The parser quotes what it read ('found undefined alias ...'): take that out.
+        problem = _QUOTED.sub("", getattr(exc, "problem", None) or "unreadable")
+        raise ScenarioError(source, where, f"not valid YAML: {' '.join(problem.split())}") from None
     return {} if document is None else document
 
 

@@ -37,6 +37,7 @@ class ScenarioNotAllowed(ScenarioError):
 
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+MAX_NAME = 1024
 
 
 def find(
@@ -68,13 +69,17 @@ def find(
 
 def _within(text: str, roots: Sequence[Path]) -> Path:
     path = Path(text)
-    for root in roots:
-        base = Path(os.path.realpath(root))
-        candidate = Path(os.path.realpath(path if path.is_absolute() else base / path))
-        # Checked in this order: nothing outside the roots is ever asked whether it exists.
-        inside = candidate.is_relative_to(base) and candidate.suffix in SCENARIO_SUFFIXES
-        if inside and candidate.is_file():
-            return candidate
+    usable = "\0" not in text and len(text) <= MAX_NAME
+    for root in roots if usable else ():
+        try:
+            base = Path(os.path.realpath(root))
+            candidate = Path(os.path.realpath(path if path.is_absolute() else base / path))
+            # Checked in this order: nothing outside the roots is ever asked whether it exists.
+            inside = candidate.is_relative_to(base) and candidate.suffix in SCENARIO_SUFFIXES
+            if inside and candidate.is_file():
+                return candidate
+        except (OSError, ValueError):
+            continue  # a name no file can have
     raise ScenarioNotAllowed(
         text[:80],
         "",

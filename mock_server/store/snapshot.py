@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from registrar_mock.clock import EARLIEST, LATEST, MAX_SECONDS, in_span
 from registrar_mock.model.records import (
     Account,
     Charge,
@@ -41,6 +42,13 @@ E = TypeVar("E", bound=StrEnum)
 
 class SnapshotError(ValueError):
     """A snapshot that can't be restored; the message names the place and the problem."""
+
+
+def within_range(instant: datetime) -> datetime:
+    """``instant``, if it lies in the span the mock works in; SnapshotError otherwise."""
+    if not in_span(instant):
+        raise SnapshotError(f"the instant is outside {EARLIEST.year} to {LATEST.year}")
+    return instant
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -179,7 +187,9 @@ class _At:
             raise self.fail(key, "is not a timestamp") from None
         if parsed.tzinfo is None:
             raise self.fail(key, "has no timezone")
-        return parsed
+        if not in_span(parsed):
+            raise self.fail(key, f"is outside {EARLIEST.year} to {LATEST.year}")
+        return parsed.astimezone(UTC)
 
     def choice(self, key: str, enum: type[E]) -> E:
         value = self.text(key)
@@ -226,7 +236,7 @@ def _load_registration(at: _At) -> Registration:
 
 def _load_step(at: _At) -> Step:
     seconds = at.get("seconds", (int, float), null=True)
-    if seconds is not None and not 0 <= seconds < 1e12:
+    if seconds is not None and not 0 <= seconds <= MAX_SECONDS:
         raise at.fail("seconds", "is out of range")
     polls = at.get("polls", int, null=True)
     if polls is not None and polls < 1:

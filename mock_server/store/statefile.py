@@ -1,73 +1,62 @@
-"""A durable state file: the whole mock in SQLite (standard library ``sqlite3``, WAL mode).
+"""A durable state file: the whole mock in SQLite (standard library ``sqlite3``).
 
 Each account is one row of JSON; the scenario, the clock and the fault rules sit
-in a small key-value table, and every row carries a checksum of its contents.
-After every API request the accounts it changed are rewritten in one
+in a small key-value table, and every row carries a checksum of its contents
+(``rows``). After every API request the accounts it changed are rewritten in one
 transaction, before the response leaves, so a ``kill -9`` loses no answered
-request and leaves nothing half-applied. A write that fails raises
-:class:`CommitFailed`; the caller rolls memory back to what the file holds.
+request and leaves nothing half-applied. The rollback journal is used rather than
+WAL: every commit lands in the one file, so a copy of it, or damage to it, is
+all there is to see. A write that fails raises :class:`CommitFailed`; the caller
+rolls memory back to what was last committed, which this object keeps a copy of
+(so a rollback never depends on reading back a file that just failed).
 
-Opening is careful: a file is identified by what it holds before SQLite touches
-it (its header: an SQLite database carrying our application id and a version
-this code reads), so refusing another program's database, a newer file or a
-damaged one changes nothing on disk. One process owns a state file at a time: it
-holds an advisory lock on the database file itself, so two paths to one file (a
-symbolic or a hard link) meet the same lock, and the operating system drops it
-when its holder dies, however it dies.
+Opening is careful: a file is identified by its header before SQLite opens it,
+and read and checked whole before anything is written to it, so refusing
+another program's database, a newer file or a damaged one changes nothing on
+disk. One process owns a state file at a time: it holds an advisory lock on the
+database file itself, so two paths to one file (a symbolic or a hard link) meet
+the same lock, and the operating system drops it when its holder dies. Each
+commit first checks the file is still the one it opened and that nobody else
+wrote to it since (SQLite's own change counter, in the header).
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import math
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from registrar_mock.model.records import Account
-from registrar_mock.store import snapshot
+from registrar_mock.store import rows, snapshot
+from registrar_mock.store.rows import StateFileError, StoredState, row_digest
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x52474D4B  # "RGMK": marks a SQLite file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_PAGES = 4294967294  # SQLite's own ceiling: "no limit"
+CHANGE_COUNTER = slice(24, 28)  # in the header: bumped by every write transaction
+UNTOUCHED = "it was left untouched: move it aside or choose another --state-file"
 
-
-class StateFileError(Exception):
-    """A state file that can't be used; the one-line message says why and what to do."""
+__all__ = ["CommitFailed", "StateFile", "StateFileError", "StoredState", "row_digest"]
 
 
 class CommitFailed(Exception):
     """A write to the state file that did not happen (disk full, file gone, read-only)."""
 
 
-@dataclass(frozen=True)
-class StoredState:
-    scenario: dict[str, Any] | None
-    clock: datetime | None
-    faults: list[dict[str, Any]]
-    accounts: list[Account]
-
-
-def row_digest(key: str, value: str) -> str:
-    """The checksum kept beside each row: any change to a row's bytes is noticed on load."""
-    data = f"{key}\0{value}".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def _add_digests(db: sqlite3.Connection) -> None:
     """Version 2: a checksum beside every row."""
     for table, key, value in (("accounts", "id", "state"), ("meta", "key", "value")):
         db.execute(f"ALTER TABLE {table} ADD COLUMN digest TEXT NOT NULL DEFAULT ''")
-        rows = db.execute(f"SELECT {key}, {value} FROM {table}").fetchall()
-        updates = [(row_digest(name, text), name) for name, text in rows]
+        found = db.execute(f"SELECT {key}, {value} FROM {table}").fetchall()
+        updates = [(row_digest(name, text), name) for name, text in found]
         db.executemany(f"UPDATE {table} SET digest = ? WHERE {key} = ?", updates)
 
 
@@ -77,13 +66,21 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_digests}
 
 class StateFile:
     def __init__(
-        self, path: Path, real: Path, db: sqlite3.Connection, lock: int, identity: tuple[int, int]
+        self, path: Path, real: Path, db: sqlite3.Connection, lock: int, stored: StoredState | None
     ) -> None:
         self.path = path
         self._real = real
         self._db = db
         self._lock = lock
-        self._identity = identity
+        self._stored = stored
+        info = os.fstat(lock)
+        self._identity = (info.st_dev, info.st_ino)
+        self._counter = self._read_counter()
+        # What the last commit left in the file, row by row, as the JSON written.
+        self._meta: dict[str, str] = rows.meta_rows(db, SCHEMA_VERSION) if stored else {}
+        self._accounts: dict[str, str] = {}
+        for item in stored.accounts if stored else ():
+            self._accounts[item.id] = json.dumps(snapshot.dump_account(item))
 
     @classmethod
     def open(cls, path: str | Path, *, max_bytes: int | None = None) -> StateFile:
@@ -91,15 +88,25 @@ class StateFile:
         real = Path(os.path.realpath(path))
         lock, new = _acquire(path, real)
         try:
-            if not new:
-                _check_before_opening(path, real, lock)
-            db = _connect(path, real, new)
-            info = os.fstat(lock)
-            state = cls(path, real, db, lock, (info.st_dev, info.st_ino))
+            stored = None
+            if new:
+                db = _connect(path, real, new=True)
+            else:
+                version = _check_header(path, lock)
+                recovering = any(Path(f"{real}{end}").exists() for end in ("-wal", "-journal"))
+                if not recovering:  # read and check it all before writing anything
+                    stored = rows.read(path, _read_only(path, real), version)
+                db = _connect(path, real, new=False)
+                if recovering or version < SCHEMA_VERSION:
+                    _migrate(path, db)
+                    stored = rows.read(path, db, SCHEMA_VERSION)
+            state = cls(path, real, db, lock, stored)
             if max_bytes is not None:
                 state.set_size_limit(max_bytes)
         except BaseException:
             os.close(lock)
+            if new:
+                Path(real).unlink(missing_ok=True)  # ours, half made: nothing to keep
             raise
         return state
 
@@ -119,89 +126,27 @@ class StateFile:
     # --- reading ------------------------------------------------------------
 
     def load(self) -> StoredState | None:
-        """What the file holds, or None for a new, empty file; every row is checked."""
-        try:
-            meta = {key: value for key, value in self._rows("meta", "key", "value")}
-            if "scenario" not in meta:
-                return None
-            accounts = [self._account(state, where) for where, state in self._account_rows()]
-            snapshot.check_together(accounts, "account rows")
-            scenario = json.loads(meta["scenario"])
-            clock = json.loads(meta.get("clock", "null"))
-            faults = json.loads(meta.get("faults", "[]"))
-        except sqlite3.Error as exc:
-            raise self._damaged(f"SQLite: {exc}") from None
-        except (ValueError, snapshot.SnapshotError) as exc:
-            raise self._damaged(str(exc).splitlines()[0]) from None
-        if scenario is not None and not isinstance(scenario, dict):
-            raise self._damaged("the saved scenario is not a scenario")
-        if not isinstance(faults, list):
-            raise self._damaged("the saved fault rules are not a list")
-        return StoredState(scenario, self._clock(clock), faults, accounts)
+        """What the file held when it was opened (checked whole), or None for a new one."""
+        return self._stored
 
-    def reload(self, ids: Iterable[str]) -> dict[str, Account]:
-        """The committed versions of these accounts (those the file holds), for a rollback."""
-        wanted = set(ids)
-        try:
-            return {
-                account.id: account
-                for where, state in self._account_rows()
-                if (account := self._account(state, where)).id in wanted
-            }
-        except (sqlite3.Error, ValueError) as exc:
-            raise self._damaged(str(exc).splitlines()[0]) from None
+    def committed(self, ids: Iterable[str]) -> dict[str, Account]:
+        """The committed versions of these accounts (those saved), for a rollback."""
+        return {
+            key: rows.account(self._accounts[key], f"account {key}")
+            for key in ids
+            if key in self._accounts
+        }
 
-    def reload_meta(self) -> tuple[datetime | None, list[dict[str, Any]]]:
-        """The committed clock and fault rules, for a rollback."""
-        try:
-            meta = dict(self._rows("meta", "key", "value"))
-            clock = json.loads(meta.get("clock", "null"))
-            faults = json.loads(meta.get("faults", "[]"))
-        except (sqlite3.Error, ValueError) as exc:
-            raise self._damaged(str(exc).splitlines()[0]) from None
-        if not isinstance(faults, list):
-            raise self._damaged("the saved fault rules are not a list")
-        return self._clock(clock), faults
-
-    def _rows(self, table: str, key: str, value: str) -> list[tuple[str, str]]:
-        rows = self._db.execute(f"SELECT {key}, {value}, digest FROM {table}").fetchall()
-        for name, text, digest in rows:
-            if not isinstance(name, str) or not isinstance(text, str):
-                raise ValueError(f"a {table} row holds something other than text")
-            if digest != row_digest(name, text):
-                raise ValueError(f"a {table} row does not match its checksum")
-        return [(name, text) for name, text, _ in rows]
-
-    def _account_rows(self) -> list[tuple[str, str]]:
-        rows = self._db.execute("SELECT seq, id, state, digest FROM accounts ORDER BY seq")
-        found = []
-        for seq, name, text, digest in rows.fetchall():
-            if not isinstance(name, str) or not isinstance(text, str):
-                raise ValueError("an accounts row holds something other than text")
-            if digest != row_digest(name, text):
-                raise ValueError(f"accounts row {seq} does not match its checksum")
-            found.append((f"accounts row {seq}", text))
-        return found
-
-    @staticmethod
-    def _account(state: str, where: str) -> Account:
-        return snapshot.load_account(json.loads(state), where)
-
-    def _clock(self, saved: Any) -> datetime | None:
-        if saved is None:
+    def committed_state(self) -> StoredState | None:
+        """Everything committed, for a rollback of a whole change; None before the first."""
+        if "scenario" not in self._meta:
             return None
-        try:
-            instant = datetime.fromisoformat(saved) if isinstance(saved, str) else None
-        except ValueError:
-            instant = None
-        if instant is None or instant.tzinfo is None:
-            raise self._damaged("the saved clock is not a timestamp")
-        return instant
-
-    def _damaged(self, why: str) -> StateFileError:
-        return StateFileError(
-            f"{self.path} is damaged ({why}); it was left untouched: move it aside or choose "
-            "another --state-file"
+        accounts = [rows.account(text, f"account {key}") for key, text in self._accounts.items()]
+        return StoredState(
+            json.loads(self._meta["scenario"]),
+            rows.clock_of(self._meta),
+            rows.faults_of(self._meta),
+            accounts,
         )
 
     # --- writing ------------------------------------------------------------
@@ -216,10 +161,10 @@ class StateFile:
         replace_all: bool = False,
     ) -> None:
         """Write what changed, all in one transaction; raises CommitFailed if it can't."""
-        rows = []
-        for account in accounts:
-            text = json.dumps(snapshot.dump_account(account))
-            rows.append((account.id, text, row_digest(account.id, text)))
+        account_rows = []
+        for item in accounts:
+            text = json.dumps(snapshot.dump_account(item))
+            account_rows.append((item.id, text, row_digest(item.id, text)))
         meta: list[tuple[str, str, str]] = []
         for key, value, given in (
             ("scenario", scenario, scenario is not None or replace_all),
@@ -229,7 +174,7 @@ class StateFile:
             if given:
                 text = json.dumps(value)
                 meta.append((key, text, row_digest(key, text)))
-        if not rows and not meta and not replace_all:
+        if not account_rows and not meta and not replace_all:
             return
         self._check_identity()
         try:
@@ -239,7 +184,7 @@ class StateFile:
                 self._db.executemany(
                     "INSERT INTO accounts (id, state, digest) VALUES (?, ?, ?) ON CONFLICT(id) "
                     "DO UPDATE SET state = excluded.state, digest = excluded.digest",
-                    rows,
+                    account_rows,
                 )
                 self._db.executemany(
                     "INSERT INTO meta (key, value, digest) VALUES (?, ?, ?) ON CONFLICT(key) "
@@ -247,31 +192,47 @@ class StateFile:
                     meta,
                 )
         except sqlite3.Error as exc:
-            raise CommitFailed(f"{self.path} could not be written ({exc})") from None
+            reason = rows.plain(str(exc))
+            raise CommitFailed(f"{self.path} could not be written ({reason})") from None
+        self._counter = self._read_counter()
+        if replace_all:
+            self._accounts.clear()
+        self._accounts.update((key, text) for key, text, _ in account_rows)
+        self._meta.update((key, text) for key, text, _ in meta)
+
+    def _read_counter(self) -> bytes:
+        return os.pread(self._lock, CHANGE_COUNTER.stop, 0)[CHANGE_COUNTER]
 
     def _check_identity(self) -> None:
-        """The file we own must still be the one at its path: deleted or replaced, it isn't."""
+        """The file must still be the one opened, written by nobody else since."""
         try:
             info = os.stat(self._real)
         except OSError:
             raise CommitFailed(f"{self.path} was deleted while the server ran") from None
         if (info.st_dev, info.st_ino) != self._identity:
             raise CommitFailed(f"{self.path} was replaced by another file while the server ran")
+        if self._read_counter() != self._counter:
+            raise CommitFailed(f"{self.path} was changed by another program while the server ran")
 
 
 def _acquire(path: Path, real: Path) -> tuple[int, bool]:
     """An open, exclusively locked descriptor of the database file; and whether it is new."""
     try:
         fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC)
-        new = os.fstat(fd).st_size == 0 and not Path(f"{real}-wal").exists()
     except FileNotFoundError:
         try:
             fd = os.open(real, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         except OSError as exc:
             raise StateFileError(f"{path}: cannot create it: {exc.strerror}") from None
-        new = True
+        created = True
     except OSError as exc:
         raise StateFileError(f"{path}: cannot open it: {exc.strerror}") from None
+    else:
+        created = False
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise StateFileError(f"{path} is not a file; give --state-file the path of a file")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -280,55 +241,55 @@ def _acquire(path: Path, real: Path) -> tuple[int, bool]:
             f"{path} is in use by another registrar-mock process; stop it or use another "
             "--state-file"
         ) from None
-    return fd, new
+    empty = info.st_size == 0 and not any(
+        Path(f"{real}{end}").exists() for end in ("-wal", "-journal")
+    )
+    return fd, created or empty
 
 
-def _check_before_opening(path: Path, real: Path, fd: int) -> None:
-    """Refuse anything that is not our own, readable state file, before SQLite opens it."""
+def _check_header(path: Path, fd: int) -> int:
+    """The file's state version, if its header says it is ours; refused otherwise."""
     header = os.pread(fd, 100, 0)
-    untouched = "it was left untouched: move it aside or choose another --state-file"
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise StateFileError(f"{path} is not a registrar-mock state file (nor SQLite); {untouched}")
-    application_id = int.from_bytes(header[68:72], "big")
-    version = int.from_bytes(header[60:64], "big")
-    if application_id != APPLICATION_ID:
+        raise StateFileError(f"{path} is not a registrar-mock state file (nor SQLite); {UNTOUCHED}")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise StateFileError(
             f"{path} is a SQLite database of another program, not a registrar-mock state file; "
-            f"{untouched}"
+            f"{UNTOUCHED}"
         )
+    version = int.from_bytes(header[60:64], "big")
     if version > SCHEMA_VERSION:
         raise StateFileError(
             f"{path} was written by a newer registrar-mock (state version {version}; this one "
             f"reads up to {SCHEMA_VERSION}); upgrade registrar-mock or use another --state-file"
         )
+    if version < 1:
+        raise StateFileError(f"{path} is damaged (it names no state version); {UNTOUCHED}")
+    return version
+
+
+def _read_only(path: Path, real: Path) -> sqlite3.Connection:
+    """A connection that can't write, nor make any file beside the database."""
     try:
-        check = sqlite3.connect(f"file:{quote(str(real))}?mode=ro", uri=True)
-        try:
-            result = check.execute("PRAGMA quick_check").fetchone()
-            tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master")}
-        finally:
-            check.close()
-    except (sqlite3.Error, ValueError) as exc:  # ValueError: text that isn't UTF-8
-        raise StateFileError(f"{path} is damaged (SQLite: {exc}); {untouched}") from None
-    if result is None or result[0] != "ok":
-        raise StateFileError(f"{path} is damaged (SQLite's quick_check failed); {untouched}")
-    if not {"meta", "accounts"} <= tables:
-        raise StateFileError(f"{path} is damaged (its tables are missing); {untouched}")
+        return sqlite3.connect(f"file:{quote(str(real))}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise rows.damaged(path, f"SQLite: {exc}") from None
 
 
-def _connect(path: Path, real: Path, new: bool) -> sqlite3.Connection:
+def _connect(path: Path, real: Path, *, new: bool) -> sqlite3.Connection:
     try:
         # The default isolation level opens a transaction on the first write, and
         # `with connection:` commits it (or rolls it back) as one unit.
         db = sqlite3.connect(real, check_same_thread=False)
-        if new:
-            _create(db)  # in rollback-journal mode, so the header is ours on disk at once
-        db.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode, NORMAL keeps every commit across a process crash (kill -9).
+        db.execute("PRAGMA journal_mode=DELETE")
+        # Every commit is written through before it returns: a kill -9 loses none.
         db.execute("PRAGMA synchronous=NORMAL")
-        _migrate(path, db)
+        if new:
+            _create(db)
     except sqlite3.Error as exc:
-        raise StateFileError(f"{path} cannot be used as a state file (SQLite: {exc})") from None
+        raise StateFileError(
+            f"{path} cannot be used as a state file (SQLite: {rows.plain(str(exc))})"
+        ) from None
     return db
 
 

@@ -56,6 +56,8 @@ def control(allowed: Path) -> Iterator[httpx.Client]:
         "link.yaml",  # inside, but a link to a file outside
         "../private/id_ed25519.yaml",
         "C:\\Windows\\win.ini",
+        "mine.yaml\0.txt",  # a NUL byte, which the operating system refuses
+        "a" * 5000 + ".yaml",  # longer than any file name may be
     ],
 )
 def test_only_bundled_posted_and_allowed_scenarios_load(control: httpx.Client, name: str) -> None:

@@ -144,6 +144,21 @@ ACCOUNT_WITH_BAD_DATES = {
             "greater",
         ),
         ({"start": "yesterday"}, "start", ""),
+        ({"start": "9999-06-01T00:00:00Z"}, "start", ""),  # past the span of time kept
+        (
+            {
+                "workflows": {
+                    "registration": {
+                        "default": [
+                            {"state": "pending", "for": "99999999d"},
+                            {"state": "succeeded"},
+                        ]
+                    }
+                }
+            },
+            "workflows.registration.default[0].for",
+            "",
+        ),
     ],
 )
 def test_broken_files_are_refused_naming_file_and_path(
@@ -164,6 +179,16 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         scenarios.resolve(file)
     assert caught.value.path.startswith("line ")
+
+
+def test_a_yaml_error_never_quotes_the_file(tmp_path: Path) -> None:
+    """PyYAML quotes what it could not read; messages go over HTTP, so the quote is cut."""
+    file = tmp_path / "alias.yaml"
+    file.write_text("name: x\nsecret: *hunter2-password\n")
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.resolve(file)
+    assert caught.value.path.startswith("line ")
+    assert "hunter2" not in str(caught.value)
 
 
 def test_unknown_scenario_name_lists_the_bundled_ones() -> None:

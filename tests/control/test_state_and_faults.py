@@ -72,6 +72,28 @@ def bad_fault(state: dict[str, Any]) -> None:
     state["faults"] = [{"effect": {"status": 429, "headers": {"X-A": "one\r\nX-B: two"}}}]
 
 
+def far_clock(state: dict[str, Any]) -> None:
+    state["clock"] = "9999-12-31T23:59:59Z"  # past the span the mock can count in
+
+
+def ancient_clock(state: dict[str, Any]) -> None:
+    state["clock"] = "0001-01-01T00:00:00Z"
+
+
+def scenario_by_name(state: dict[str, Any]) -> None:
+    # A name or a path would make an import read a file: an export holds a document.
+    state["scenario"] = "two-accounts"
+
+
+def undeclared_account(state: dict[str, Any]) -> None:
+    state["scenario"]["open_accounts"] = False
+    state["scenario"]["accounts"] = []
+
+
+def over_the_limit(state: dict[str, Any]) -> None:
+    state["scenario"]["domain_limit"] = 0
+
+
 def terminal_in_the_middle(state: dict[str, Any]) -> None:
     script = account_of(state)["registration_workflows"][0]["script"]
     script.insert(0, dict(script[-1]))
@@ -88,6 +110,11 @@ def terminal_in_the_middle(state: dict[str, Any]) -> None:
         (bad_clock, "clock"),
         (bad_fault, "faults[0]"),
         (terminal_in_the_middle, "script"),
+        (far_clock, "clock"),
+        (ancient_clock, "clock"),
+        (scenario_by_name, "scenario: must be a scenario document or null"),
+        (undeclared_account, "an account the closed world doesn't declare"),
+        (over_the_limit, "holds more domains than the domain limit"),
     ],
 )
 def test_a_bad_export_is_refused_whole_and_changes_nothing(
@@ -127,6 +154,9 @@ def test_a_good_export_round_trips(exported: tuple[MockApp, httpx.Client, dict[s
         ({"Content-Length": "999"}, "the server sets it"),
         ({"transfer-encoding": "chunked"}, "the server sets it"),
         ({"Connection": "close"}, "the server sets it"),
+        ({"Content-Type": "text/html"}, "the server sets it"),
+        ({"Set-Cookie": "session=stolen"}, "the server sets it"),
+        ({"X-Long": "x" * 1025}, "at most 1,024"),
     ],
 )
 def test_fault_headers_that_cannot_be_sent_are_refused(
@@ -168,6 +198,12 @@ def test_a_non_ascii_token_sent_to_a_plain_server_is_401_not_500() -> None:
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock/__mock__") as c:
         answer = c.get("/health", headers={"Authorization": "Bearer jüst-wrong".encode()})
     assert answer.status_code == 401
+
+
+def test_a_control_token_given_with_spaces_around_it_is_the_token_inside() -> None:
+    app = create_app(control_token="  spaced-token\n")
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock/__mock__") as c:
+        assert c.get("/health", headers={"Authorization": "Bearer spaced-token"}).status_code == 200
 
 
 @pytest.mark.parametrize("token", ["", "   "])

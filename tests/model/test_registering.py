@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from registrar_mock import errors as e
-from registrar_mock.model import RegistrationRequest, RegistrationStatus, WorkflowState, World
+from registrar_mock.model import (
+    Credential,
+    RegistrationRequest,
+    RegistrationStatus,
+    WorkflowState,
+    World,
+)
 from registrar_mock.model.catalogue import Catalogue, Channel, Extension
 from registrar_mock.model.records import Contact
 from registrar_mock.model.workflows import Script, ScriptBook, ScriptRule, Step
@@ -103,3 +109,52 @@ def test_a_failed_registration_releases_the_name(model: ModelFactory) -> None:
     assert workflow.state is WorkflowState.FAILED
     assert "doomed.com" not in m.account.registrations
     assert m.registrar.charges(m.account.id) == []
+
+
+def test_a_workflow_put_back_from_the_file_is_the_one_a_waiting_request_refreshes(
+    model: ModelFactory,
+) -> None:
+    """A request held for its workflow may hold objects the state file has since replaced
+    (another request's change was undone): refreshing uses the stored workflow."""
+    from registrar_mock.store import snapshot
+
+    m = model()
+    held = m.create("waiting.com")
+    stale_account = m.account
+    saved = snapshot.load_account(snapshot.dump_account(m.registrar.accounts[m.account.id]))
+    m.registrar.restore_accounts({m.account.id}, {m.account.id: saved})  # an undo
+    m.clock.advance(5)
+    current = m.registrar.refresh(stale_account, held)
+    assert current is not held
+    account = m.registrar.accounts[m.account.id]
+    assert current is account.registration_workflows["waiting.com"]
+    assert current.state is WorkflowState.SUCCEEDED
+    assert account.registrations["waiting.com"].status is RegistrationStatus.ACTIVE
+    snapshot.load_account(snapshot.dump_account(account))  # consistent: it loads again
+
+
+def test_reading_an_unknown_account_keeps_nothing_of_it(model: ModelFactory) -> None:
+    m = model()
+    stranger = m.registrar.authorize(Credential(token="x" * 40), "f" * 32)
+    for _ in range(3):
+        m.registrar.list_registrations(stranger, "name", "asc", 20, None)
+    assert "f" * 32 not in m.registrar.accounts
+    assert "f" * 32 not in m.registrar._indexes
+
+
+def test_a_request_waiting_for_an_update_gets_its_own_even_after_a_newer_one_began(
+    model: ModelFactory,
+) -> None:
+    """Two PATCHes in turn: the first request, held until its update ended, must not be
+    answered with the second one's (still running) workflow."""
+    slow = Script((Step(WorkflowState.IN_PROGRESS, seconds=20), Step(WorkflowState.SUCCEEDED)))
+    m = model(scripts=ScriptBook(update_rules=(ScriptRule("*.com", slow),)))
+    m.create("twice.com")
+    m.clock.advance(86400)  # registered
+    first = m.registrar.update_registration(m.account, "twice.com", False)
+    m.clock.advance(20)
+    second = m.registrar.update_registration(m.account, "twice.com", True)
+    assert second is not first and second.state is WorkflowState.IN_PROGRESS
+    answered = m.registrar.refresh(m.account, first)
+    assert answered is first
+    assert answered.state is WorkflowState.SUCCEEDED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -126,3 +128,49 @@ def test_idle_connections_are_closed_so_they_cannot_starve_others(origin: str) -
     finally:
         for sock in idle:
             sock.close()
+
+
+def chunked_post(trailers: bytes) -> bytes:
+    return (
+        b"POST /__mock__/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'e\r\n{"seconds": 0}\r\n0\r\n' + trailers + b"\r\n"
+    )
+
+
+def test_a_small_trailer_is_accepted_and_ignored(origin: str) -> None:
+    with connect(origin) as sock:
+        sock.sendall(chunked_post(b"X-Checksum: abc\r\n"))
+        sock.settimeout(5)
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 200 ")
+
+
+def test_trailers_are_bounded_like_headers(server: Running) -> None:
+    """Headers after a chunked body count against the same 64 KiB, and are never kept."""
+    before = rss_kb(server.process.pid)
+    for _ in range(5):
+        trailers = b"".join(b"X-T%d: %s\r\n" % (n, b"t" * 8000) for n in range(2000))  # 16 MB
+        with connect(server.origin) as sock:
+            answer = b""
+            with contextlib.suppress(OSError):  # closed on us mid-way: what it should do
+                sock.sendall(chunked_post(trailers))
+                answer = read_all(sock)
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 431 ")
+    assert rss_kb(server.process.pid) - before < 30_000
+    assert httpx.get(f"{server.origin}/__mock__/health").status_code == 200
+
+
+def test_a_large_body_never_counts_as_the_next_requests_headers(origin: str) -> None:
+    """A body bigger than the header limit, which the answer never reads (the path takes
+    no POST), on a kept-alive connection, then another request: both are answered, and
+    neither with a 431."""
+    body = b'{"pad": "' + b"p" * 200_000 + b'"}'
+    first = (
+        b"POST /__mock__/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+    ) + body
+    with connect(origin) as sock:
+        sock.sendall(first + HEALTH + b"Connection: close\r\n\r\n")
+        answer = read_all(sock)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"405", b"200"], answer[:300]

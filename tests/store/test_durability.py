@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -225,3 +225,123 @@ def test_the_clock_never_goes_back_across_a_restart(tmp_path: Path, stop: int) -
     with served(state, "--time-scale", "600") as (_, base):
         again = read_clock(base)
     assert again >= seen, (seen, again)
+
+
+def test_a_copy_taken_while_serving_holds_everything_acknowledged(tmp_path: Path) -> None:
+    """Every commit lands in the one file (no write-ahead log beside it to forget)."""
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    for name in ("one.com", "two.com", "three.com"):
+        assert api.post(f"{ROUTE}/registrations", json={"domain_name": name}).status_code == 202
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.sqlite"]
+    copy = tmp_path / "copy" / "state.sqlite"
+    copy.parent.mkdir()
+    copy.write_bytes(state.read_bytes())
+    copied = create_app(state_file=copy)
+    assert held(copied) == {"one.com", "two.com", "three.com"}
+    copied.close()
+    app.close()
+
+
+def test_a_file_written_by_another_program_is_noticed_at_the_next_write(tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    assert api.post(f"{ROUTE}/registrations", json={"domain_name": "a.com"}).status_code == 202
+    with sqlite3.connect(state) as other:  # another program, through the same file
+        other.execute("UPDATE meta SET value = value || ' ' WHERE key = 'clock'")
+    other.close()
+    refused = api.post(f"{ROUTE}/registrations", json={"domain_name": "b.com"})
+    assert refused.status_code == 503
+    assert "changed by another program" in refused.text
+    assert "b.com" not in held(app)
+    app.close()
+
+
+def failing_store(app: MockApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state file refuses every write from now on, as a full disk does."""
+    from registrar_mock.store import CommitFailed
+
+    store = app.control.store
+    assert store is not None
+
+    def refuse(**_: object) -> None:
+        raise CommitFailed(f"{store.path} could not be written (database or disk is full)")
+
+    monkeypatch.setattr(store, "save", refuse)
+
+
+def test_refused_control_changes_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(state_file=tmp_path / "state.sqlite", time_scale=1.0)
+    api = client(app)
+    assert api.post(f"{ROUTE}/registrations", json={"domain_name": "kept.com"}).status_code == 202
+    control = httpx.Client(transport=SyncASGITransport(app), base_url="http://m", headers=JSON)
+    before = app.control.now()
+    journal = len(app.control.journal.entries())
+    failing_store(app, monkeypatch)
+    for request in (
+        control.post("/__mock__/clock/advance", json={"by": "30d"}),
+        control.put("/__mock__/clock", json={"now": "2030-01-01T00:00:00Z"}),
+        control.post("/__mock__/reset", json={"scenario": "near-limit"}),
+        control.post("/__mock__/faults", json={"every": 2, "effect": {"status": 429}}),
+    ):
+        assert request.status_code == 503, request.text
+    assert (app.control.now() - before).total_seconds() < 60  # not moved by 30 days
+    assert app.control.scenario.name == "default"
+    assert app.control.faults.rules == []
+    assert len(app.control.journal.entries()) >= journal  # a refused reset emptied nothing
+    assert held(app) == {"kept.com"}
+    app.close()
+
+
+def test_once_the_file_is_unusable_changes_are_refused_before_they_apply(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    control = httpx.Client(transport=SyncASGITransport(app), base_url="http://m", headers=JSON)
+    state.unlink()
+    assert api.post(f"{ROUTE}/registrations", json={"domain_name": "x.com"}).status_code == 503
+    before = app.control.now()
+    for request in (
+        control.post("/__mock__/faults", json={"every": 2, "effect": {"status": 429}}),
+        control.post("/__mock__/clock/advance", json={"by": "1d"}),
+        control.post("/__mock__/reset", json={"scenario": "near-limit"}),
+    ):
+        assert request.status_code == 503
+        assert "accepts no more changes" in request.text
+    assert app.control.faults.rules == [] and app.control.now() == before
+    assert app.control.scenario.name == "default"
+    # Reads still answer, from memory.
+    assert api.get(f"{ROUTE}/registrations").status_code == 200
+    app.close()
+
+
+def test_the_clock_never_goes_back_across_quick_successive_kills(tmp_path: Path) -> None:
+    """Killed again before the first checkpoint of a restart: still never behind."""
+    state = tmp_path / "state.sqlite"
+    with served(state, "--time-scale", "3600") as (process, base):
+        time.sleep(1.2)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=20)
+    with served(state, "--time-scale", "3600") as (process, base):
+        time.sleep(0.3)
+        seen = read_clock(base)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=20)
+    with served(state, "--time-scale", "3600") as (_, base):
+        again = read_clock(base)
+    assert again >= seen, (seen, again)
+
+
+def test_an_import_sets_a_running_clock_too(tmp_path: Path) -> None:
+    app = create_app(time_scale=1.0)
+    export = app.control.export_state()
+    later = app.control.now() + timedelta(days=10)
+    export["clock"] = later.isoformat()
+    app.control.import_state(export)
+    assert abs((app.control.now() - later).total_seconds()) < 60

@@ -120,19 +120,68 @@ def test_an_account_row_that_breaks_the_rules_is_refused(tmp_path: Path) -> None
     assert "has no registration workflow" in refused(state)
 
 
-def test_a_version_one_file_is_migrated(tmp_path: Path) -> None:
-    state = tmp_path / "old.sqlite"
-    account = {"id": ACCOUNT, "has_billing": True, "default_contact": None, "registrations": [],
-               "registration_workflows": [], "update_workflows": [], "charges": []}  # fmt: skip
+def version_one(state: Path, account_text: str, *, version: int = 1) -> Path:
+    """A state file as version 1 wrote them: no checksums."""
     with sqlite3.connect(state) as db:
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute("PRAGMA user_version = 1")
+        db.execute(f"PRAGMA user_version = {version}")
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("CREATE TABLE accounts (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
                    "id TEXT NOT NULL UNIQUE, state TEXT NOT NULL)")  # fmt: skip
         db.execute("INSERT INTO meta VALUES ('scenario', ?)", (json.dumps({"name": "default"}),))
-        db.execute("INSERT INTO accounts (id, state) VALUES (?, ?)", (ACCOUNT, json.dumps(account)))
+        db.execute("INSERT INTO accounts (id, state) VALUES (?, ?)", (ACCOUNT, account_text))
     db.close()
+    return state
+
+
+EMPTY_ACCOUNT = {"id": ACCOUNT, "has_billing": True, "default_contact": None, "registrations": [],
+                 "registration_workflows": [], "update_workflows": [], "charges": []}  # fmt: skip
+
+
+def test_a_damaged_version_one_file_is_refused_and_stays_version_one(tmp_path: Path) -> None:
+    state = version_one(tmp_path / "old.sqlite", "{half an account")
+    assert "damaged" in refused(state)  # refused() also checks every byte is as it was
+
+
+def test_a_file_of_ours_with_no_version_is_refused(tmp_path: Path) -> None:
+    state = version_one(tmp_path / "odd.sqlite", json.dumps(EMPTY_ACCOUNT), version=0)
+    assert "version" in refused(state)
+
+
+def test_a_row_that_is_not_utf8_is_refused_without_quoting_it(tmp_path: Path) -> None:
+    state = saved_file(tmp_path)
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "UPDATE meta SET value = CAST(? AS TEXT) WHERE key = 'clock'",
+            (b"\xff\xfe my-secret-value \xc3",),
+        )
+    db.close()
+    message = refused(state)
+    assert "damaged" in message
+    assert "my-secret-value" not in message
+
+
+def test_a_file_of_ours_whose_checksums_all_fail_is_left_byte_for_byte(tmp_path: Path) -> None:
+    """Our own format, our journal mode: still, nothing opens it for writing until every
+    row is checked, so not even SQLite's header is touched."""
+    state = saved_file(tmp_path)
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE accounts SET digest = ?", ("0" * 32,))
+    db.close()
+    assert "does not match its checksum" in refused(state)
+
+
+@pytest.mark.parametrize("where", ["folder", "empty"])
+def test_a_state_file_path_that_is_no_file_is_one_line(tmp_path: Path, where: str) -> None:
+    path = tmp_path if where == "folder" else Path("")
+    with pytest.raises(StateFileError) as caught:
+        create_app(state_file=path)
+    assert "\n" not in str(caught.value)
+    assert "is not a file; give --state-file the path of a file" in str(caught.value)
+
+
+def test_a_version_one_file_is_migrated(tmp_path: Path) -> None:
+    state = version_one(tmp_path / "old.sqlite", json.dumps(EMPTY_ACCOUNT))
     app = create_app(state_file=state)
     assert list(app.registrar.accounts) == [ACCOUNT]
     app.close()

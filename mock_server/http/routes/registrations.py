@@ -15,19 +15,21 @@ def _prefers_async(call: Call) -> bool:
     return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
 
 
-async def _hold(call: Call, account: Account, workflow: Workflow) -> None:
-    """Keep the request open while the work finishes, if it will within the sync window.
+async def _hold(call: Call, account: Account, workflow: Workflow) -> Workflow:
+    """Keep the request open while the work finishes, if it will within the sync window;
+    the workflow as it then is.
 
     The mock knows each workflow's future, so when it cannot finish inside the
     window the answer is a 202 straight away instead of after a pointless wait.
     """
     done_at = workflow.completion_time()
     if done_at is None or workflow.completed:
-        return
+        return workflow
     window = call.registrar.world.sync_wait_seconds
-    if (done_at - call.clock.now()).total_seconds() <= window:
-        await call.wait_until(done_at)
-        call.registrar.refresh(account, workflow)
+    if (done_at - call.clock.now()).total_seconds() > window:
+        return workflow
+    await call.wait_until(done_at)
+    return call.registrar.refresh(account, workflow)
 
 
 def _workflow_response(
@@ -48,7 +50,7 @@ async def create(call: Call) -> Response:
     workflow, _ = call.registrar.create_registration(call.account, request)
     prefers_async = _prefers_async(call)
     if not prefers_async:
-        await _hold(call, call.account, workflow)
+        workflow = await _hold(call, call.account, workflow)
     return _workflow_response(call, workflow, 201, prefers_async)
 
 
@@ -73,7 +75,7 @@ async def update(call: Call) -> Response:
     workflow = call.registrar.update_registration(call.account, domain, auto_renew)
     prefers_async = _prefers_async(call)
     if not prefers_async:
-        await _hold(call, call.account, workflow)
+        workflow = await _hold(call, call.account, workflow)
     return _workflow_response(call, workflow, 200, prefers_async)
 
 
