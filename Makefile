@@ -9,6 +9,9 @@ BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS ?=
 # The registrar_mock package as the wheel lays it out, for tools that read files.
 VIEW := $(VENV)/namespace
+# The official Node SDK, pinned, for the tests that drive it; installed only where npm is.
+NODE_SDK := tests/sdk/node/node_modules/cloudflare/package.json
+NPM := $(shell command -v npm 2>/dev/null)
 
 .PHONY: install serve test contract soak lint typecheck clean bench
 
@@ -23,7 +26,11 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/registrar-mock serve --host $(HOST) --port $(PORT) --scenario $(SCENARIO)
 
-test: $(STAMP)
+$(NODE_SDK): tests/sdk/node/package.json tests/sdk/node/package-lock.json
+	cd tests/sdk/node && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_SDK)
+
+test: $(STAMP) $(if $(NPM),$(NODE_SDK))
 	$(BIN)/python -m pytest -q -p xdist -n 2
 
 # A deeper contract pass: many more generated examples per operation (slow).
@@ -56,4 +63,4 @@ typecheck: $(STAMP)
 	MYPYPATH=$(VIEW) $(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/sdk/node/node_modules

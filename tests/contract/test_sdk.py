@@ -154,3 +154,84 @@ def test_a_wrong_token_is_refused(app: MockApp) -> None:
         )
         with pytest.raises(cloudflare.PermissionDeniedError):
             cf.registrar.registrations.get(SEEDED[0], account_id=ACCOUNT)
+
+
+def codes(caught: pytest.ExceptionInfo[cloudflare.APIStatusError]) -> list[int]:
+    body = caught.value.body
+    assert isinstance(body, dict)
+    return [item["code"] for item in body["errors"]]
+
+
+def chain(caught: pytest.ExceptionInfo[cloudflare.APIStatusError]) -> list[int]:
+    body = caught.value.body
+    assert isinstance(body, dict)
+    return [item["code"] for item in body["errors"][0]["error_chain"]]
+
+
+@pytest.mark.parametrize("wrong", ["acme", "id", "ops@example.com", ACCOUNT.upper(), ACCOUNT[:31]])
+def test_an_invalid_account_id_is_the_edges_400(
+    cf: Cloudflare, validating_transport: TransportFactory, wrong: str
+) -> None:
+    """What a zone id, a name or an email where the account id goes gets from Cloudflare.
+    Its message names the path below /client/v4, as the real API's does."""
+    with pytest.raises(cloudflare.BadRequestError) as caught:
+        cf.registrar.registrations.list(account_id=wrong)
+    assert caught.value.status_code == 400
+    assert codes(caught) == [7003, 7000]
+    body = caught.value.body
+    assert isinstance(body, dict)
+    path = f"/accounts/{wrong}/registrar/registrations"
+    assert body["errors"][0]["message"] == (
+        f"Could not route to {path}, perhaps your object identifier is invalid?"
+    )
+    assert body["errors"][1]["message"] == "No route for that URI"
+    validating_transport.forget()  # the request breaks the spec: that is the point
+
+
+def test_an_unknown_route_is_7000(cf: Cloudflare, validating_transport: TransportFactory) -> None:
+    with pytest.raises(cloudflare.BadRequestError) as caught:
+        cf.get(f"/accounts/{ACCOUNT}/registrar/nowhere", cast_to=object)
+    assert codes(caught) == [7000]
+    validating_transport.forget()
+
+
+@pytest.mark.parametrize(
+    ("credentials", "expected"),
+    [
+        pytest.param({"api_token": KEY}, [6111], id="global-key-as-bearer"),
+        pytest.param({"api_token": "short"}, [6111], id="token-too-short"),
+        pytest.param({"api_email": EMAIL, "api_key": "asdf"}, [6103], id="key-not-a-key"),
+        pytest.param({"api_email": "not-an-email", "api_key": KEY}, [6102], id="bad-email"),
+    ],
+)
+def test_malformed_credentials_are_6003_with_their_chain(
+    app: MockApp, credentials: dict[str, str], expected: list[int]
+) -> None:
+    with httpx.Client(transport=SyncASGITransport(app)) as http:
+        cf = Cloudflare(base_url=BASE_URL, http_client=http, max_retries=0, **credentials)  # type: ignore[arg-type]
+        with pytest.raises(cloudflare.BadRequestError) as caught:
+            cf.registrar.registrations.list(account_id=ACCOUNT)
+    assert codes(caught) == [6003]
+    assert chain(caught) == expected
+
+
+@pytest.mark.filterwarnings("ignore:This operation is deprecated:DeprecationWarning")
+def test_the_legacy_update_of_a_domain_not_held_is_403(
+    cf: Cloudflare, validating_transport: TransportFactory
+) -> None:
+    with pytest.raises(cloudflare.PermissionDeniedError) as caught:
+        cf.registrar.domains.update("not-mine.com", account_id=ACCOUNT, locked=True)
+    assert codes(caught) == [10000]
+    body = caught.value.body
+    assert isinstance(body, dict)
+    assert body["errors"][0]["message"] == "Domain doesn't belong to the user"
+    validating_transport.forget()
+
+
+@pytest.mark.filterwarnings("ignore:This operation is deprecated:DeprecationWarning")
+def test_legacy_domains_carry_only_the_documented_fields(cf: Cloudflare) -> None:
+    fetched = cf.registrar.domains.get(SEEDED[0], account_id=ACCOUNT)
+    assert isinstance(fetched, dict)
+    assert not {"name", "auto_renew", "privacy"} & set(fetched)
+    for listed in cf.registrar.domains.list(account_id=ACCOUNT):
+        assert not {"name", "auto_renew", "privacy"} & set(listed.model_dump(exclude_unset=True))
