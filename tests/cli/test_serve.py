@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import threading
@@ -178,3 +181,21 @@ def test_serve_with_a_control_token_and_a_state_file(tmp_path: Path) -> None:
         assert server.scenario(Authorization=f"Bearer {token}") == "default"
     assert state.exists()
     assert not [line for line in server.stderr if " method=" in line]
+
+
+@pytest.mark.parametrize("scenario", ["default", "two-accounts"])
+def test_the_banners_try_it_line_works_pasted_as_printed(scenario: str) -> None:
+    """The line is run as a shell would run it: nothing in it is left to define."""
+    with running("--scenario", scenario, "--no-access-log") as server:
+        line = next(
+            text.strip() for text in server.banner.splitlines() if text.strip().startswith("curl")
+        )
+        words = shlex.split(line)
+        assert words[:2] == ["curl", "-s"]
+        if shutil.which("curl"):
+            done = subprocess.run(words, capture_output=True, text=True, timeout=30, check=True)
+            answer = json.loads(done.stdout)
+        else:  # the same request, made here
+            headers = dict([words[3].split(": ", 1)]) if "-H" in words else {}
+            answer = httpx.get(words[-1], headers=headers).json()
+    assert answer["success"] is True
