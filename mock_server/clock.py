@@ -15,18 +15,26 @@ from functools import lru_cache
 from typing import Protocol
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
-# Every instant the mock keeps lies in this span: far enough for any test, and far from
-# datetime's own limits, so a term or a phase added to any of them can't overflow.
+# The span of time the mock works in: every instant a caller or a scenario gives lies in
+# it, and no clock goes past its end. Far enough for any test, and far from datetime's own
+# limits, so a term or a phase added to any instant can't overflow.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+# What the mock itself may keep goes further: an expiry ten years on, a clock saved ahead
+# by its lease. Reading back what it wrote must never fail, so stored instants get this.
+KEPT_LATEST = datetime(9200, 1, 1, tzinfo=UTC)
 # The longest span a scenario, an export or a caller may give anything: 100 years.
 MAX_SECONDS = 100 * 366 * 86400.0
+# The fastest a clock may run: about three years a second. A state file saves a running
+# clock two real seconds ahead, so the lease stays well inside KEPT_LATEST.
+MAX_TIME_SCALE = 1e8
 
 
-def in_span(instant: datetime) -> bool:
-    """Whether ``instant`` (timezone-aware) lies between EARLIEST and LATEST."""
+def in_span(instant: datetime, *, kept: bool = False) -> bool:
+    """Whether ``instant`` (timezone-aware) lies between EARLIEST and LATEST (KEPT_LATEST
+    for what the mock stored itself)."""
     try:
-        return EARLIEST <= instant.astimezone(UTC) <= LATEST
+        return EARLIEST <= instant.astimezone(UTC) <= (KEPT_LATEST if kept else LATEST)
     except (OverflowError, ValueError):
         return False
 
@@ -61,18 +69,18 @@ class VirtualClock:
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("the clock cannot go backwards")
-        self._now += timedelta(seconds=seconds)
+        self._now = min(self._now + timedelta(seconds=seconds), LATEST)
         return self._now
 
     def set(self, instant: datetime) -> datetime:
         if instant.tzinfo is None:
             raise ValueError("set() needs a timezone-aware datetime")
-        self._now = instant.astimezone(UTC)
+        self._now = min(instant.astimezone(UTC), LATEST)
         return self._now
 
     async def sleep_until(self, deadline: datetime) -> None:
         if deadline > self._now:
-            self._now = deadline
+            self._now = min(deadline, LATEST)
         # Yield once so concurrent requests interleave as they would on a real clock.
         await asyncio.sleep(0)
 
@@ -84,12 +92,12 @@ class SystemClock:
     ``time_scale``. It can also be moved, which keeps the control API's "advance
     the clock" working under ``serve``. ``limit``, when set, is the latest instant
     it may show: a state file sets it to the clock it last saved, so a restart
-    never finds the clock earlier than somebody saw it.
+    never finds the clock earlier than somebody saw it. It never shows past LATEST.
     """
 
     def __init__(self, time_scale: float = 1.0, start: datetime | None = None) -> None:
-        if time_scale <= 0:
-            raise ValueError("time_scale must be positive")
+        if not 0 < time_scale <= MAX_TIME_SCALE:
+            raise ValueError(f"time_scale must be positive, and at most {MAX_TIME_SCALE:g}")
         self.time_scale = time_scale
         self._origin_monotonic = time.monotonic()
         self._origin = (start or datetime.now(UTC)).astimezone(UTC)
@@ -97,9 +105,13 @@ class SystemClock:
         self.limit: datetime | None = None
 
     def unbounded(self) -> datetime:
-        """The clock as it runs, whatever ``limit`` says."""
+        """The clock as it runs, whatever ``limit`` says (but never past LATEST)."""
         elapsed = (time.monotonic() - self._origin_monotonic) * self.time_scale
-        return self._origin + timedelta(seconds=elapsed) + self._offset
+        try:
+            running = self._origin + timedelta(seconds=elapsed) + self._offset
+        except OverflowError:
+            return LATEST
+        return min(running, LATEST)
 
     def now(self) -> datetime:
         running = self.unbounded()
@@ -113,12 +125,15 @@ class SystemClock:
         return self.unbounded()
 
     def set(self, instant: datetime) -> datetime:
-        self._offset += instant.astimezone(UTC) - self.unbounded()
+        self._offset += min(instant.astimezone(UTC), LATEST) - self.unbounded()
         return self.unbounded()
 
     async def sleep_until(self, deadline: datetime) -> None:
         # The event loop may wake a hair early; loop until the clock really reads the deadline.
+        # A clock held at its limit may never get there: the caller bounds the wait.
         while (remaining := (deadline - self.now()).total_seconds()) > 0:
+            if self.now() >= LATEST:
+                return
             await asyncio.sleep(remaining / self.time_scale + 0.0005)
 
 

@@ -24,19 +24,24 @@ def seconds(value: object) -> float:
 
     Negative and non-finite amounts are refused too: no duration the mock takes can be one.
     """
-    if isinstance(value, timedelta):
-        amount = value.total_seconds()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        amount = float(value)
-    elif isinstance(value, str) and (match := _DURATION.fullmatch(value.strip())):
-        amount = float(match.group(1)) * _UNITS[match.group(2)]
-    else:
-        raise e.BAD_DURATION(value=_shown(value))
+    try:
+        if isinstance(value, timedelta):
+            amount = value.total_seconds()
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            amount = float(value)  # an integer of hundreds of digits overflows here
+        elif isinstance(value, str) and (match := _DURATION.fullmatch(value.strip())):
+            amount = float(match.group(1)) * _UNITS[match.group(2)]
+        else:
+            raise e.BAD_DURATION(value=_shown(value))
+    except OverflowError:
+        raise e.BAD_DURATION(value=_shown(value)) from None
     if not math.isfinite(amount) or amount < 0 or amount > MAX_SECONDS:
         raise e.BAD_DURATION(value=_shown(value))
     return amount
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
+        return "a number of more than 40 digits"  # repr() of a huge int may itself refuse
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

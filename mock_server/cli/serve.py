@@ -16,6 +16,7 @@ import uvicorn
 
 from registrar_mock import scenarios
 from registrar_mock.cli.banner import PROG, banner
+from registrar_mock.clock import MAX_TIME_SCALE
 
 if TYPE_CHECKING:
     from registrar_mock.app import MockApp
@@ -35,8 +36,10 @@ def serve(args: argparse.Namespace) -> int:
     from registrar_mock.control.reload import ScenarioWatcher
     from registrar_mock.http import serving
 
-    if args.time_scale <= 0:
-        raise CliError("--time-scale must be positive, e.g. 1 or 60")
+    if not 0 < args.time_scale <= MAX_TIME_SCALE:
+        raise CliError(
+            f"--time-scale must be positive and at most {MAX_TIME_SCALE:g}, e.g. 1 or 60"
+        )
     if args.control_token is not None and not args.control_token.strip():
         raise CliError("--control-token must not be empty; give a secret, or leave it out")
     for flag, value in (

@@ -21,7 +21,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
 from registrar_mock import errors as e
 from registrar_mock.clock import Clock, SystemClock
@@ -58,6 +58,7 @@ class Durability:
         # Why the state file can no longer be written, once that is so.
         self.broken: str | None = None
         self._saved_mark: datetime | None = None
+        self._clock_stuck = False  # the last checkpoint failed (and said so)
 
     @property
     def keeps_time(self) -> bool:
@@ -80,8 +81,10 @@ class Durability:
     def commit(self, *, everything: bool = False, reading: bool = False) -> None:
         """Make the changes so far durable (a no-op without a state file).
 
-        ``reading``: the request only read, so what changed is what time did, which the
-        clock makes again; it is not refused when the state file can't keep it.
+        ``reading``: the request's own changes are none (it only read) or are saved
+        already, so what is left is what time did, which the clock does again. It is not
+        refused when the state file can't keep it: memory goes back to what was
+        committed, with a log line, and the answer stands.
         """
         store = self.store
         with self.registrar.lock:
@@ -117,7 +120,8 @@ class Durability:
                         faults=faults,
                     )
             except CommitFailed as failure:
-                self._roll_back(None if everything else dirty, failure)
+                self._roll_back(None if everything else dirty, failure, quiet=reading)
+                return
             self.faults.changed = False
             if clock is not None:
                 self._saved(mark)
@@ -142,8 +146,14 @@ class Durability:
             try:
                 self.store.save(clock=mark.isoformat())
             except CommitFailed as failure:
-                log.warning("the clock could not be saved (it waits for the file): %s", failure)
+                # Once per spell of failures, not once a second while the disk stays full.
+                if not self._clock_stuck:
+                    log.warning("the clock could not be saved (it waits for the file): %s", failure)
+                    self._clock_stuck = True
                 return
+            if self._clock_stuck:
+                log.warning("the clock is saved again")
+                self._clock_stuck = False
             self._saved(mark)
 
     def _saved(self, mark: datetime) -> None:
@@ -157,8 +167,9 @@ class Durability:
             return None
         return mark.isoformat()
 
-    def _roll_back(self, ids: set[str] | None, failure: CommitFailed) -> NoReturn:
-        """Put memory back to what the file holds; answer 503 either way."""
+    def _roll_back(self, ids: set[str] | None, failure: CommitFailed, *, quiet: bool) -> None:
+        """Put memory back to what the file holds; answer 503 either way, unless ``quiet``
+        (what was undone is only what time did, which it does again)."""
         store = self.store
         if store is None:  # pragma: no cover - a commit without a store never fails
             raise e.STATE_NOT_SAVED(reason=str(failure))
@@ -174,13 +185,22 @@ class Durability:
                 self.faults.reset(saved_rules(faults), self.registrar.world.seed)
             self.registrar.take_dirty()
         except (StateFileError, ScenarioError, e.ApiError, ValueError) as exc:
-            self._break(f"{failure}; and undoing it failed: {exc}")
+            self._break(f"{failure}; and undoing it failed: {exc}", quiet=quiet)
+            return
         if untrusted:
-            self._break(str(failure))
+            self._break(str(failure), quiet=quiet)
+            return
+        if quiet:
+            log.warning("what time changed could not be saved, and waits: %s", failure)
+            return
         log.warning("a change was not saved and was undone: %s", failure)
         raise e.STATE_NOT_SAVED(reason=str(failure))
 
-    def _break(self, reason: str) -> NoReturn:
+    def _break(self, reason: str, *, quiet: bool = False) -> None:
         self.broken = reason
+        # Nothing a restart could pick up is left to protect: the clock runs free again.
+        if isinstance(self.clock, SystemClock):
+            self.clock.limit = None
         log.error("the state file is unusable; no more changes are accepted: %s", reason)
-        raise e.STATE_FILE_UNUSABLE(reason=reason)
+        if not quiet:
+            raise e.STATE_FILE_UNUSABLE(reason=reason)

@@ -84,7 +84,12 @@ class FaultBook:
         return rule
 
     def next_id(self) -> str:
-        return f"fault-{self._counter + 1}"
+        """An id for a rule given none: the next ``fault-N`` that no rule has taken."""
+        taken = {rule.id for rule in self.rules}
+        number = self._counter + 1
+        while f"fault-{number}" in taken:
+            number += 1
+        return f"fault-{number}"
 
     def remove(self, rule_id: str) -> bool:
         before = len(self.rules)
@@ -138,7 +143,7 @@ def saved_rules(saved: Any) -> list[FaultRule]:
     """
     if not isinstance(saved, list):
         raise ScenarioError("faults", "", "must be a list of fault rules")
-    rules = []
+    rules: list[FaultRule] = []
     for index, data in enumerate(saved):
         where = f"faults[{index}]"
         if not isinstance(data, Mapping):
@@ -151,6 +156,8 @@ def saved_rules(saved: Any) -> list[FaultRule]:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ScenarioError(where, name, "must be a count")
         rule = rule_from_spec(spec, default_id=str(spec.get("id", f"fault-{index + 1}")))
+        if any(other.id == rule.id for other in rules):
+            raise ScenarioError(where, "id", "the same id as a rule before it")
         rule.seen, rule.fired = counters["seen"], counters["fired"]
         rules.append(rule)
     return rules

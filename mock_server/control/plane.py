@@ -12,7 +12,7 @@ Python callers and HTTP callers see the same status, code and message.
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,7 +64,6 @@ class Control:
         self.faults = FaultBook(seed=scenario.world.seed)
         self.faults.reset(self._scenario_rules(scenario), scenario.world.seed)
         self.journal = Journal()
-        self._exports = 0
         self.durability = Durability(
             store,
             registrar,
@@ -91,20 +90,19 @@ class Control:
     def intercept(self, operation: str, account_id: str) -> Effect | None:
         return self.faults.pick(operation, account_id)
 
-    def commit(self, method: str = "POST") -> None:
-        self.durability.commit(reading=method in SAFE_METHODS)
+    def commit(self, method: str = "POST", *, saved: bool = False) -> None:
+        self.durability.commit(reading=saved or method in SAFE_METHODS)
 
     # --- persistence ------------------------------------------------------------
 
     def _document(self) -> dict[str, Any] | None:
-        """The scenario as exports and state files keep it: credentials as digests, salted
-        afresh each time (and the same way in every run of the same seed)."""
+        """The scenario as exports and state files keep it: credentials as digests, with
+        a random salt each time. (The one thing in an export no seed decides: a salt
+        anybody could work out would let a guessed token be checked against it.)"""
         document = self.scenario.document
         if not document:
             return None
-        self._exports += 1
-        seed = f"registrar-mock-export:{self.scenario.world.seed}:{self._exports}"
-        return redacted(document, hashlib.sha256(seed.encode()).hexdigest()[:16])
+        return redacted(document, secrets.token_hex(8))
 
     @property
     def store(self) -> StateFile | None:

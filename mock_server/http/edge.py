@@ -66,9 +66,10 @@ class Edge(Protocol):
         """The effect of the first fault rule that fires for this request, if any."""
         ...
 
-    def commit(self, method: str = "POST") -> None:
-        """Make every change so far durable (a no-op without a state file); ``method`` is
-        the request's, as a read's changes are only what time did."""
+    def commit(self, method: str = "POST", *, saved: bool = False) -> None:
+        """Make every change so far durable (a no-op without a state file). ``method`` is
+        the request's: a read's changes are only what time did, and so are a request's
+        once ``saved`` (its own were committed before it waited)."""
         ...
 
 

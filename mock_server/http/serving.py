@@ -71,6 +71,10 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
         _header_bytes = 0  # of the request's headers, so far
         _tail = b""  # the last bytes of them, in case the blank line ending them is split
         _trailer_bytes = 0
+        # The request line and headers as the parser hands them over: this also measures
+        # requests pipelined behind another in one read, which the count above can't see.
+        _parsed_bytes = 0
+        _refused = False  # answered 431 and closing: the parser's further callbacks are ignored
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -103,17 +107,47 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
                     return
             super().data_received(data)
 
+        def on_message_begin(self) -> None:
+            self._parsed_bytes = 0
+            super().on_message_begin()
+
+        def on_url(self, url: bytes) -> None:
+            if self._within_limit(len(url)):
+                super().on_url(url)
+
         def on_header(self, name: bytes, value: bytes) -> None:
+            if self._refused:
+                return
             if self.cycle is not None and self.scope.get("method") is not None:
                 # Headers after the body: trailers. None is used, and none is kept;
                 # too many of them close the connection like oversized headers do.
                 self._trailer_bytes += len(name) + len(value)
                 if self._trailer_bytes > limits.header_bytes:
-                    self._close_with(too_large)
+                    self._refuse()
                 return
-            super().on_header(name, value)
+            if self._within_limit(len(name) + len(value) + 4):
+                super().on_header(name, value)
+
+        def _within_limit(self, size: int) -> bool:
+            if self._refused:
+                return False
+            self._parsed_bytes += size
+            if self._parsed_bytes > limits.header_bytes:
+                self._refuse()
+                return False
+            return True
+
+        def _refuse(self) -> None:
+            self._refused = True
+            self._close_with(too_large)
+
+        def on_body(self, body: bytes) -> None:
+            if not self._refused:
+                super().on_body(body)
 
         def on_headers_complete(self) -> None:
+            if self._refused:
+                return
             self._reading_headers = False
             self._arm(limits.body_seconds)
             # How a dropped-connection fault cuts this connection with nothing sent.
@@ -128,16 +162,24 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
             self.transport.abort()
 
         def on_message_complete(self) -> None:
+            if self._refused:
+                return
             # The whole request is in, whether or not it was answered yet: what comes next
-            # is the next request's headers.
+            # is the next request's headers. If it was answered already (before its body
+            # came), nothing else starts their clock, so this does.
             self._cancel()
             self._next_request()
+            answered = self.cycle is None or self.cycle.response_complete
             super().on_message_complete()
+            if answered and not self.transport.is_closing():
+                self._arm(limits.header_seconds)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            if self._reading_headers and not self.transport.is_closing():
-                self._arm(limits.header_seconds)
+            if not self.transport.is_closing():
+                # Answered: the next request's headers, or the rest of this one's body
+                # (answered before it all came), must come in time.
+                self._arm(limits.header_seconds if self._reading_headers else limits.body_seconds)
 
         def _next_request(self) -> None:
             self._reading_headers, self._header_bytes, self._tail = True, 0, b""

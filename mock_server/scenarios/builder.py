@@ -381,6 +381,8 @@ SERVER_HEADERS = frozenset(
      "proxy-connection", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade"}
 )  # fmt: skip
 MAX_HEADER_VALUE = 1024
+# Headers the mock uses to signal to its own transports (a dropped connection, say).
+OWN_HEADERS = "x-registrar-mock-"
 
 
 def check_fault(spec: Mapping[str, Any], source: str, where: str = "") -> None:
@@ -401,6 +403,8 @@ def check_fault(spec: Mapping[str, Any], source: str, where: str = "") -> None:
             raise ScenarioError(
                 source, at, f"{name} frames the answer or the connection: the server sets it"
             )
+        if name.lower().startswith(OWN_HEADERS):
+            raise ScenarioError(source, at, "the mock's own headers are not for fault rules")
         if (
             not isinstance(value, str)
             or len(value) > MAX_HEADER_VALUE

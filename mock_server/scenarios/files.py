@@ -8,6 +8,7 @@ bundled files) so editors can check files as they are written.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable
@@ -48,6 +49,17 @@ def display_name(path: Path) -> str:
     return path.name if path.resolve().parent == bundled_dir() else str(path)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that timestamps stay text: the scenario rules read them
+    (relative ones too), so an impossible date is a scenario error naming its place."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in found if tag != "tag:yaml.org,2002:timestamp"]
+    for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_document(path: Path) -> Any:
     """A scenario file's YAML document (``{}`` for an empty file)."""
     source = display_name(path)
@@ -58,7 +70,10 @@ def read_document(path: Path) -> Any:
     except UnicodeDecodeError:
         raise ScenarioError(source, "", "not a scenario file: it is not UTF-8 text") from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_Loader)
+    except (ValueError, OverflowError, RecursionError):
+        # A value PyYAML can't build: an integer of thousands of digits, a nesting too deep.
+        raise ScenarioError(source, "", "not valid YAML: a value in it can't be read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -109,7 +124,6 @@ def _raise_first(validator: jsonschema.Draft202012Validator, document: Any, sour
 
 _TYPES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
           "number": "a number", "boolean": "a boolean (true or false)", "null": "null"}  # fmt: skip
-_SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
 def describe(error: jsonschema.ValidationError) -> str:
@@ -131,12 +145,18 @@ def describe(error: jsonschema.ValidationError) -> str:
         missing = [key for key in expected if key not in error.instance]
         return f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} required"
     if rule == "additionalProperties" and isinstance(error.instance, dict):
+        # A key is the file's contents too (it may be a secret pasted in the wrong place),
+        # so it is never quoted; a near miss is named by the allowed key it resembles.
         allowed = set(schema.get("properties", {}))
         unknown = [key for key in error.instance if key not in allowed]
-        named = [key for key in unknown if isinstance(key, str) and _SAFE_KEY.fullmatch(key)]
-        shown = ", ".join(repr(key) for key in named[:3]) or "a key"
+        near = sorted(
+            {match for key in unknown if isinstance(key, str)
+             for match in difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)}
+        )  # fmt: skip
+        count = "an unknown key" if len(unknown) == 1 else f"{len(unknown)} unknown keys"
         known = ", ".join(sorted(allowed)) if allowed else "none"
-        return f"unknown key {shown} (allowed here: {known})"
+        guess = f"; did you mean {' or '.join(near)}?" if near else ""
+        return f"{count} (allowed here: {known}){guess}"
     bounds = {
         "minimum": "must be at least {}",
         "maximum": "must be at most {}",

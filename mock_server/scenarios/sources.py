@@ -48,8 +48,9 @@ def find(
 ) -> Path:
     """The file a name or path means: a bundled name, then a path (beside ``here`` first).
 
-    With ``roots`` (what the control API passes), a path must lead to a YAML file inside
-    one of those directories once every link is resolved; anything else is refused
+    With ``roots`` (what the control API passes), a path must lead to a YAML file directly
+    in one of those directories (not in a folder below) once every link is resolved, so a
+    project's other YAML (its CI's, say) stays out of reach; anything else is refused
     before the file system is asked about it, so no answer tells what exists elsewhere.
     """
     text = os.fspath(name_or_path)
@@ -75,7 +76,7 @@ def _within(text: str, roots: Sequence[Path]) -> Path:
             base = Path(os.path.realpath(root))
             candidate = Path(os.path.realpath(path if path.is_absolute() else base / path))
             # Checked in this order: nothing outside the roots is ever asked whether it exists.
-            inside = candidate.is_relative_to(base) and candidate.suffix in SCENARIO_SUFFIXES
+            inside = candidate.parent == base and candidate.suffix in SCENARIO_SUFFIXES
             if inside and candidate.is_file():
                 return candidate
         except (OSError, ValueError):
@@ -84,8 +85,8 @@ def _within(text: str, roots: Sequence[Path]) -> Path:
         text[:80],
         "",
         "the control API loads a bundled scenario by name, a posted document, or a .yaml "
-        "file inside the directories the server was started with (--scenario-dir, and the "
-        f"directory of --scenario: {len(roots)} here); no other file is read",
+        "file directly in the directories the server was started with (--scenario-dir, and "
+        f"the directory of --scenario: {len(roots)} here); no other file is read",
     )
 
 

@@ -114,15 +114,30 @@ def faults_of(meta: dict[str, str]) -> list[dict[str, Any]]:
     return faults
 
 
+# Everything a state file's schema holds: its two tables, the sequence AUTOINCREMENT keeps,
+# and the indexes of their keys. Anything else (a trigger that swallows writes, a view, an
+# index of somebody else's) is not ours, so the file is refused.
+SCHEMA = frozenset(
+    {("table", "meta"), ("table", "accounts"), ("table", "sqlite_sequence"),
+     ("index", "sqlite_autoindex_meta_1"), ("index", "sqlite_autoindex_accounts_1")}
+)  # fmt: skip
+
+
+def _check_schema(db: sqlite3.Connection) -> None:
+    found = {(kind, name) for kind, name in db.execute("SELECT type, name FROM sqlite_master")}
+    if not {("table", "meta"), ("table", "accounts")} <= found:
+        raise ValueError("its tables are missing")
+    if found - SCHEMA:
+        raise ValueError("it holds tables, indexes, views or triggers registrar-mock never made")
+
+
 def read(path: Path, db: sqlite3.Connection, version: int) -> StoredState | None:
     """Everything the file holds, checked; None for a file with nothing saved yet."""
     try:
         result = db.execute("PRAGMA quick_check").fetchone()
         if result is None or result[0] != "ok":
             raise ValueError("SQLite's quick_check failed")
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-        if not {"meta", "accounts"} <= tables:
-            raise ValueError("its tables are missing")
+        _check_schema(db)
         meta = meta_rows(db, version)
         if "scenario" not in meta:
             return None

@@ -20,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from registrar_mock.clock import EARLIEST, LATEST, MAX_SECONDS, in_span
+from registrar_mock.clock import EARLIEST, KEPT_LATEST, MAX_SECONDS, in_span
+from registrar_mock.model.billing import MAX_CHARGES
 from registrar_mock.model.records import (
     Account,
     Charge,
@@ -33,6 +34,7 @@ from registrar_mock.model.records import (
 )
 from registrar_mock.model.registrar import Registrar
 from registrar_mock.model.workflows import Script, Step, Workflow
+from registrar_mock.names import normalize
 
 VERSION = 1
 CHARGE_KINDS = ("registration", "renewal")
@@ -46,8 +48,8 @@ class SnapshotError(ValueError):
 
 def within_range(instant: datetime) -> datetime:
     """``instant``, if it lies in the span the mock works in; SnapshotError otherwise."""
-    if not in_span(instant):
-        raise SnapshotError(f"the instant is outside {EARLIEST.year} to {LATEST.year}")
+    if not in_span(instant, kept=True):
+        raise SnapshotError(f"the instant is outside {EARLIEST.year} to {KEPT_LATEST.year}")
     return instant
 
 
@@ -187,8 +189,8 @@ class _At:
             raise self.fail(key, "is not a timestamp") from None
         if parsed.tzinfo is None:
             raise self.fail(key, "has no timezone")
-        if not in_span(parsed):
-            raise self.fail(key, f"is outside {EARLIEST.year} to {LATEST.year}")
+        if not in_span(parsed, kept=True):
+            raise self.fail(key, f"is outside {EARLIEST.year} to {KEPT_LATEST.year}")
         return parsed.astimezone(UTC)
 
     def choice(self, key: str, enum: type[E]) -> E:
@@ -218,9 +220,17 @@ def _load_contact(at: _At, key: str) -> Contact | None:
     return Contact(**fields, **optional)
 
 
+def _domain(at: _At, key: str = "domain_name") -> str:
+    """A domain name as the registrar keeps them: normalised (lower case, punycode)."""
+    name: str = at.text(key)
+    if normalize(name) != name:
+        raise at.fail(key, "is not a domain name as the registrar keeps them (normalised)")
+    return name
+
+
 def _load_registration(at: _At) -> Registration:
     return Registration(
-        domain_name=at.text("domain_name"),
+        domain_name=_domain(at),
         account_id=at.text("account_id"),
         status=at.choice("status", RegistrationStatus),
         created_at=at.time("created_at"),
@@ -276,7 +286,7 @@ def _load_workflow(at: _At, kind: WorkflowKind, account_id: str) -> Workflow:
     return Workflow(
         kind,
         account_id,
-        at.text("domain_name"),
+        _domain(at),
         script,
         created_at=at.time("created_at"),
         updated_at=at.time("updated_at"),
@@ -304,7 +314,7 @@ def _load_charge(at: _At) -> Charge:
     if not amount.is_finite():
         raise at.fail("amount", "is not a decimal amount")
     return Charge(
-        at.text("domain_name"),
+        _domain(at),
         kind,
         amount,
         at.text("currency"),
@@ -351,7 +361,10 @@ def load_account(data: Any, path: str = "account") -> Account:
             raise at.fail(f"registrations[{index}]", "names another account")
     account.registration_workflows = _workflows(at, "registration_workflows", account_id)
     account.update_workflows = _workflows(at, "update_workflows", account_id)
-    account.charges = [_load_charge(item) for item in at.items("charges")]
+    charges = at.items("charges")
+    if len(charges) > MAX_CHARGES:
+        raise at.fail("charges", f"holds more than the {MAX_CHARGES} charges an account keeps")
+    account.charges = [_load_charge(item) for item in charges]
     _check_links(at, account)
     return account
 

@@ -26,8 +26,10 @@ import fcntl
 import json
 import math
 import os
+import shutil
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -73,9 +75,7 @@ class StateFile:
         self._db = db
         self._lock = lock
         self._stored = stored
-        info = os.fstat(lock)
-        self._identity = (info.st_dev, info.st_ino)
-        self._counter = self._read_counter()
+        self._identity = self._observe()
         # What the last commit left in the file, row by row, as the JSON written.
         self._meta: dict[str, str] = rows.meta_rows(db, SCHEMA_VERSION) if stored else {}
         self._accounts: dict[str, str] = {}
@@ -93,11 +93,14 @@ class StateFile:
                 db = _connect(path, real, new=True)
             else:
                 version = _check_header(path, lock)
-                recovering = any(Path(f"{real}{end}").exists() for end in ("-wal", "-journal"))
-                if not recovering:  # read and check it all before writing anything
+                if _sidecars(real):
+                    # A journal beside it: opening it would replay the journal into it, so
+                    # a copy is recovered, and checked, first.
+                    _check_recovered_copy(path, real)
+                else:  # read and check it all before writing anything
                     stored = rows.read(path, _read_only(path, real), version)
                 db = _connect(path, real, new=False)
-                if recovering or version < SCHEMA_VERSION:
+                if stored is None or version < SCHEMA_VERSION:
                     _migrate(path, db)
                     stored = rows.read(path, db, SCHEMA_VERSION)
             state = cls(path, real, db, lock, stored)
@@ -194,31 +197,74 @@ class StateFile:
         except sqlite3.Error as exc:
             reason = rows.plain(str(exc))
             raise CommitFailed(f"{self.path} could not be written ({reason})") from None
-        self._counter = self._read_counter()
+        self._identity = self._observe()
         if replace_all:
             self._accounts.clear()
         self._accounts.update((key, text) for key, text, _ in account_rows)
         self._meta.update((key, text) for key, text, _ in meta)
 
-    def _read_counter(self) -> bytes:
-        return os.pread(self._lock, CHANGE_COUNTER.stop, 0)[CHANGE_COUNTER]
+    def _observe(self) -> tuple[int, int, int, int, bytes]:
+        """What identifies the file as this process last left it: device and inode, and
+        its size, modification time and SQLite change counter after the last commit."""
+        info = os.fstat(self._lock)
+        counter = os.pread(self._lock, CHANGE_COUNTER.stop, 0)[CHANGE_COUNTER]
+        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, counter)
 
     def _check_identity(self) -> None:
-        """The file must still be the one opened, written by nobody else since."""
+        """The file must still be the one opened, written by nobody else since: through
+        SQLite (the change counter), or byte by byte (its size or modification time)."""
         try:
             info = os.stat(self._real)
         except OSError:
             raise CommitFailed(f"{self.path} was deleted while the server ran") from None
-        if (info.st_dev, info.st_ino) != self._identity:
+        if (info.st_dev, info.st_ino) != self._identity[:2]:
             raise CommitFailed(f"{self.path} was replaced by another file while the server ran")
-        if self._read_counter() != self._counter:
+        if self._observe() != self._identity:
             raise CommitFailed(f"{self.path} was changed by another program while the server ran")
+
+
+SIDECARS = ("-journal", "-wal", "-shm")
+
+
+def _sidecars(real: Path) -> list[Path]:
+    """SQLite's journal files beside the database that a crash may have left."""
+    return [found for end in SIDECARS[:2] if (found := Path(f"{real}{end}")).exists()]
+
+
+def _check_recovered_copy(path: Path, real: Path) -> None:
+    """Recover a copy of the file with its journal, and check the copy, so that refusing
+    the file leaves it and its journal as they were."""
+    with tempfile.TemporaryDirectory(prefix="registrar-mock-") as folder:
+        copy = Path(folder) / "state.sqlite"
+        shutil.copyfile(real, copy)
+        for sidecar in _sidecars(real):
+            shutil.copyfile(sidecar, f"{copy}{sidecar.name.removeprefix(real.name)}")
+        try:
+            db = sqlite3.connect(copy)
+            try:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                application = db.execute("PRAGMA application_id").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise rows.damaged(path, f"SQLite: {exc}") from None
+        if application != APPLICATION_ID:
+            raise StateFileError(f"{path} is not a registrar-mock state file; {UNTOUCHED}")
+        _check_version(path, version)
+        rows.read(path, _read_only(path, copy), version)
 
 
 def _acquire(path: Path, real: Path) -> tuple[int, bool]:
     """An open, exclusively locked descriptor of the database file; and whether it is new."""
+    if real.name.endswith(SIDECARS) or path.name.endswith(SIDECARS):
+        # SQLite keeps its journal beside a database under such a name, and would delete it.
+        raise StateFileError(
+            f"{path}: a state file's name must not end in -journal, -wal or -shm, which SQLite "
+            "uses for the files it keeps beside a database"
+        )
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC)
+        # Non-blocking, so a FIFO (or a device) is refused rather than waited on.
+        fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
         try:
             fd = os.open(real, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
@@ -258,6 +304,11 @@ def _check_header(path: Path, fd: int) -> int:
             f"{UNTOUCHED}"
         )
     version = int.from_bytes(header[60:64], "big")
+    _check_version(path, version)
+    return version
+
+
+def _check_version(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise StateFileError(
             f"{path} was written by a newer registrar-mock (state version {version}; this one "
@@ -265,7 +316,6 @@ def _check_header(path: Path, fd: int) -> int:
         )
     if version < 1:
         raise StateFileError(f"{path} is damaged (it names no state version); {UNTOUCHED}")
-    return version
 
 
 def _read_only(path: Path, real: Path) -> sqlite3.Connection:

@@ -98,6 +98,7 @@ def test_every_command_has_help_with_examples(
         ),
         (["serve", "--log-level", "loud"], "invalid choice: 'loud'"),
         (["serve", "--time-scale", "0"], "--time-scale must be positive"),
+        (["serve", "--time-scale", "2e11"], "--time-scale must be positive and at most 1e+08"),
         (["serve", "--scenario", "atlantis"], "atlantis: no such scenario file"),
         (["serve", "--reload-scenario"], "scenarios show default > my-world.yaml"),
         (["serve", "--reload-scenario", "--scenario", "flaky"], "'flaky' is bundled"),
@@ -120,6 +121,25 @@ def test_errors_are_one_line_and_not_zero(
     assert lines[0].startswith("registrar-mock: ")
     assert says in lines[0]
     assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seed: " + "9" * 5000 + "\n",  # more digits than Python turns into an int
+        "start: 2026-02-30T00:00:00Z\n",  # no such day
+        "sync_wait: " + "9" * 400 + "\n",
+        "accounts: " + "[" * 5000 + "]" * 5000 + "\n",
+    ],
+)
+def test_a_scenario_file_with_unreadable_values_is_one_line(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = tmp_path / "odd.yaml"
+    world.write_text(text)
+    assert main(["serve", "--scenario", str(world)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"registrar-mock: {world}: "), lines
 
 
 def test_a_port_in_use_is_one_clear_line() -> None:

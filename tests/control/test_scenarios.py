@@ -67,7 +67,8 @@ ACCOUNT_WITH_BAD_DATES = {
 @pytest.mark.parametrize(
     ("document", "path", "problem"),
     [
-        ({"colour": "blue"}, "", "colour"),
+        ({"colour": "blue"}, "", "an unknown key (allowed here: accounts,"),
+        ({"domian_limit": 5}, "", "did you mean domain_limit?"),
         ({"accounts": [{"id": "a", "billing": "yes"}]}, "accounts[0].billing", "boolean"),
         ({"accounts": [{"id": "a", "tokens": "t"}]}, "accounts[0].tokens", "must be a list"),
         (ACCOUNT_WITH_BAD_DATES, "accounts[1].registrations[3].expires_at", "after created_at"),

@@ -94,6 +94,11 @@ def over_the_limit(state: dict[str, Any]) -> None:
     state["scenario"]["domain_limit"] = 0
 
 
+def twin_fault_ids(state: dict[str, Any]) -> None:
+    rule = {"id": "twin", "every": 2, "effect": {"status": 429}}
+    state["faults"] = [rule, dict(rule)]
+
+
 def terminal_in_the_middle(state: dict[str, Any]) -> None:
     script = account_of(state)["registration_workflows"][0]["script"]
     script.insert(0, dict(script[-1]))
@@ -115,6 +120,7 @@ def terminal_in_the_middle(state: dict[str, Any]) -> None:
         (scenario_by_name, "scenario: must be a scenario document or null"),
         (undeclared_account, "an account the closed world doesn't declare"),
         (over_the_limit, "holds more domains than the domain limit"),
+        (twin_fault_ids, "faults[1]: id: the same id as a rule before it"),
     ],
 )
 def test_a_bad_export_is_refused_whole_and_changes_nothing(
@@ -157,6 +163,7 @@ def test_a_good_export_round_trips(exported: tuple[MockApp, httpx.Client, dict[s
         ({"Content-Type": "text/html"}, "the server sets it"),
         ({"Set-Cookie": "session=stolen"}, "the server sets it"),
         ({"X-Long": "x" * 1025}, "at most 1,024"),
+        ({"X-Registrar-Mock-Dropped": "1"}, "the mock's own headers are not for fault rules"),
     ],
 )
 def test_fault_headers_that_cannot_be_sent_are_refused(
@@ -227,6 +234,9 @@ def test_exports_salt_their_credential_digests_afresh() -> None:
     second = app.control.export_state()["scenario"]["accounts"][0]["tokens"][0]
     assert first.startswith("sha256:") and second.startswith("sha256:")
     assert first != second  # the same token, salted differently
+    # Nor does a new process (a restart) start the salts over: nobody can work them out.
+    other = create_app("two-accounts").control.export_state()["scenario"]["accounts"][0]
+    assert other["tokens"][0] not in (first, second)
     assert "acme_demo_token_000000000000000000000000" not in first + second
     # Either export still admits the real token.
     for export in (app.control.export_state(),):
@@ -238,3 +248,59 @@ def test_exports_salt_their_credential_digests_afresh() -> None:
             headers={"Authorization": "Bearer acme_demo_token_000000000000000000000000"},
         )
         assert listed.status_code == 200
+
+
+def upper_case_name(state: dict[str, Any]) -> None:
+    account = account_of(state)
+    for item in (*account["registrations"], *account["registration_workflows"]):
+        item["domain_name"] = item["domain_name"].upper()
+
+
+def not_a_name(state: dict[str, Any]) -> None:
+    account = account_of(state)
+    for item in (*account["registrations"], *account["registration_workflows"]):
+        item["domain_name"] = "not a domain!!"
+
+
+def too_many_charges(state: dict[str, Any]) -> None:
+    charge = {"domain_name": "confirm-me.com", "kind": "renewal", "amount": "1.00",
+              "currency": "USD", "years": 1, "at": "2026-01-01T00:00:00+00:00"}  # fmt: skip
+    account_of(state)["charges"] = [charge] * 1001
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (upper_case_name, "domain_name: is not a domain name as the registrar keeps them"),
+        (not_a_name, "domain_name: is not a domain name as the registrar keeps them"),
+        (too_many_charges, "charges: holds more than the 1000 charges an account keeps"),
+    ],
+)
+def test_an_export_keeps_to_what_the_registrar_itself_keeps(
+    exported: tuple[MockApp, httpx.Client, dict[str, Any]],
+    damage: Callable[[dict[str, Any]], None],
+    problem: str,
+) -> None:
+    """Names as the registrar normalises them (else one domain could be held twice, in two
+    spellings), and no more charges than an account keeps."""
+    _, control, state = exported
+    bad = copy.deepcopy(state)
+    damage(bad)
+    answer = control.put("/state", json=bad)
+    assert answer.status_code == 400
+    assert problem in answer.json()["errors"][0]["message"]
+
+
+def test_rules_added_without_an_id_never_take_one_in_use() -> None:
+    app = create_app()
+    _, control = clients(app)
+    assert (
+        control.post("/faults", json={"id": "fault-2", "effect": {"status": 429}}).status_code
+        == 201
+    )
+    ids = []
+    for _ in range(3):
+        added = control.post("/faults", json={"effect": {"status": 503}})
+        assert added.status_code == 201, added.text
+        ids.append(added.json()["result"]["id"])
+    assert "fault-2" not in ids and len(set(ids)) == 3

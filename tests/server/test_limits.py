@@ -174,3 +174,38 @@ def test_a_large_body_never_counts_as_the_next_requests_headers(origin: str) -> 
         sock.sendall(first + HEALTH + b"Connection: close\r\n\r\n")
         answer = read_all(sock)
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"405", b"200"], answer[:300]
+
+
+def test_a_body_sent_after_its_answer_does_not_keep_the_connection_open(origin: str) -> None:
+    """A request answered before its body arrives, then the body: the connection is back to
+    waiting for headers, and the header timeout applies again."""
+    with connect(origin) as sock:
+        sock.sendall(HEALTH + b"Content-Length: 5\r\n\r\n")
+        sock.settimeout(5)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        sock.sendall(b"hello")
+        started = time.monotonic()
+        sock.settimeout(10)
+        assert read_all(sock) == b""  # closed by the server
+        assert time.monotonic() - started < 4
+
+
+def test_idle_after_an_early_answer_is_still_timed_out(origin: str) -> None:
+    """Answered before its body: the rest of the body must come in time."""
+    with connect(origin) as sock:
+        sock.sendall(HEALTH + b"Content-Length: 5\r\n\r\n")
+        sock.settimeout(5)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        started = time.monotonic()
+        sock.settimeout(10)
+        assert read_all(sock) == b""
+        assert time.monotonic() - started < 4
+
+
+def test_pipelined_requests_are_held_to_the_header_limit_each(origin: str) -> None:
+    """Two requests in one write: the second one's oversized headers are refused too."""
+    second = b"GET /__mock__/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 180_000
+    with connect(origin) as sock:
+        sock.sendall(HEALTH + b"\r\n" + second + b"\r\n\r\n")
+        answer = read_all(sock)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"200", b"431"], answer[:300]

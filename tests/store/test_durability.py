@@ -345,3 +345,170 @@ def test_an_import_sets_a_running_clock_too(tmp_path: Path) -> None:
     export["clock"] = later.isoformat()
     app.control.import_state(export)
     assert abs((app.control.now() - later).total_seconds()) < 60
+
+
+def flip_a_byte_of_a_row(state: Path, text: bytes) -> None:
+    """Change the file in place, past SQLite: the change counter stays as it was."""
+    data = bytearray(state.read_bytes())
+    at = data.index(text)
+    data[at] ^= 0x01
+    with state.open("r+b") as raw:
+        raw.seek(at)
+        raw.write(bytes([data[at]]))
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_file_changed_byte_by_byte_is_noticed_at_the_next_write(
+    tmp_path: Path, damage: str
+) -> None:
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)
+    api = client(app)
+    assert api.post(f"{ROUTE}/registrations", json={"domain_name": "kept.com"}).status_code == 202
+    if damage == "flip":
+        flip_a_byte_of_a_row(state, b"kept.com")
+    else:
+        os.truncate(state, 4096)
+    refused = api.post(f"{ROUTE}/registrations", json={"domain_name": "after.com"})
+    assert refused.status_code == 503
+    assert "changed by another program" in refused.text
+    assert "after.com" not in held(app)
+    # Nothing more is taken: acknowledging it would only lose it.
+    again = api.post(f"{ROUTE}/registrations", json={"domain_name": "later.com"})
+    assert again.status_code == 503 and "no more changes" in again.text
+    app.close()
+
+
+def test_time_near_the_end_of_the_span_is_kept_and_read_back(tmp_path: Path) -> None:
+    """The clock stops at the end of the span the mock works in; what it keeps past that
+    (an expiry years later, the lease of a running clock) still reads back."""
+    from registrar_mock.clock import LATEST, MAX_TIME_SCALE
+
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state)  # a virtual clock: the registration completes at once
+    app.control.set_time("8999-06-01T00:00:00Z")
+    api = client(app)
+    api.headers.pop("Prefer")
+    done = api.post(f"{ROUTE}/registrations", json={"domain_name": "late.com", "years": 10})
+    assert done.status_code == 201, done.text
+    assert done.json()["result"]["context"]["registration"]["expires_at"].startswith("9009-")
+    app.close()
+    running = create_app(state_file=state, time_scale=MAX_TIME_SCALE)
+    running.control.set_time("8999-12-31T23:59:59Z")
+    time.sleep(0.05)  # five million virtual seconds: past the end, were it not for it
+    assert running.control.now() == LATEST
+    running.control.durability.checkpoint()  # a lease years past the end
+    running.close()
+    again = create_app(state_file=state, time_scale=1.0)
+    assert again.control.now() == LATEST
+    assert "late.com" in held(again)
+    again.close()
+
+
+@pytest.mark.parametrize("scale", [0, -1, 2e11])
+def test_a_time_scale_out_of_range_is_refused(scale: float) -> None:
+    with pytest.raises(ValueError, match="time_scale must be positive, and at most 1e"):
+        create_app(time_scale=scale)
+
+
+SLOW = {
+    "name": "slow",
+    "workflows": {
+        "registration": {"default": [{"state": "in_progress", "for": "5s"}, {"state": "succeeded"}]}
+    },
+}
+
+
+def fails_after(app: MockApp, monkeypatch: pytest.MonkeyPatch, good: int) -> list[int]:
+    """The state file takes ``good`` more writes, then refuses every one (a disk filling
+    up); returns the count of writes tried, which a test may reset to let them through."""
+    from registrar_mock.store import CommitFailed
+
+    store = app.control.store
+    assert store is not None
+    real = store.save
+    tried = [0]
+
+    def save(**changes: object) -> None:
+        tried[0] += 1
+        if tried[0] > good:
+            raise CommitFailed(f"{store.path} could not be written (database or disk is full)")
+        real(**changes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "save", save)
+    return tried
+
+
+def test_a_held_request_whose_own_change_was_saved_is_not_answered_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registration is committed before the request waits for it; the disk fills while
+    it waits. What is left to save is only what time did: the answer stands, and nothing
+    acknowledged is lost or charged twice."""
+    state = tmp_path / "state.sqlite"
+    app = create_app(SLOW, state_file=state)
+    api = client(app)
+    api.headers.pop("Prefer")
+    fails_after(app, monkeypatch, good=1)
+    done = api.post(f"{ROUTE}/registrations", json={"domain_name": "held.com"})
+    assert done.status_code == 201, done.text
+    # Reads still answer while the file is full.
+    assert api.get(f"{ROUTE}/registrations/held.com").status_code == 200
+    monkeypatch.undo()
+    assert api.get(f"{ROUTE}/registrations/held.com").json()["result"]["status"] == "active"
+    app.close()
+    again = create_app(SLOW, state_file=state)
+    assert again.registrar.accounts[ACCOUNT].registrations["held.com"].status.value == "active"
+    assert len(again.control.charges(ACCOUNT)) == 1
+    again.close()
+
+
+def test_a_held_request_is_answered_even_if_the_clock_is_stuck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the clock can't be saved it stops at its last lease; a request held for its
+    workflow is answered as it stands (202) soon after its wait, never left hanging."""
+    app = create_app(SLOW, state_file=tmp_path / "state.sqlite", time_scale=10.0)
+    api = client(app)
+    api.headers.pop("Prefer")
+    clock = app.control.clock
+    fails_after(app, monkeypatch, good=1)  # the create's own commit, then nothing
+    # The lease runs out now, and no save extends it.
+    monkeypatch.setattr(app.control.durability, "_saved", lambda mark: None)
+    clock.limit = clock.now()  # type: ignore[attr-defined]
+    started = time.monotonic()
+    answer = api.post(f"{ROUTE}/registrations", json={"domain_name": "stuck.com"})
+    assert answer.status_code == 202 and answer.json()["result"]["state"] == "in_progress"
+    assert time.monotonic() - started < 10
+    app.close()
+
+
+def test_a_clock_that_cannot_be_saved_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(state_file=tmp_path / "state.sqlite", time_scale=10.0)
+    tried = fails_after(app, monkeypatch, good=0)
+    for _ in range(5):
+        time.sleep(0.01)
+        app.control.durability.checkpoint()
+    assert tried[0] == 5
+    stuck = [r for r in caplog.records if "the clock could not be saved" in r.getMessage()]
+    assert len(stuck) == 1
+    monkeypatch.undo()
+    app.control.durability.checkpoint()
+    assert any("the clock is saved again" in r.getMessage() for r in caplog.records)
+    app.close()
+
+
+def test_once_the_file_is_unusable_the_clock_runs_free(tmp_path: Path) -> None:
+    """Nothing a restart could read is left to protect, so the lease no longer holds it."""
+    state = tmp_path / "state.sqlite"
+    app = create_app(state_file=state, time_scale=1000.0)
+    state.unlink()
+    assert (
+        client(app).post(f"{ROUTE}/registrations", json={"domain_name": "x.com"}).status_code == 503
+    )
+    before = app.control.now()
+    time.sleep(3.0)  # past the last lease (two seconds ahead, at any scale)
+    assert (app.control.now() - before).total_seconds() > 2000
+    app.close()

@@ -106,7 +106,7 @@ def test_older_versions_are_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyP
     following = current + 1
 
     def to_next(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE audit (entry TEXT)")
+        db.execute("ALTER TABLE meta ADD COLUMN note TEXT")
         steps.append(following)
 
     monkeypatch.setattr(persistence, "SCHEMA_VERSION", following)

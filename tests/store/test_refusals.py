@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -222,3 +225,94 @@ def test_random_corruption_is_refused_or_harmless(tmp_path: Path) -> None:
             leftover.unlink()
     assert outcomes["refused"] > 100  # most random damage is noticed, not shrugged off
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_file_with_a_trigger_in_it_is_refused(tmp_path: Path) -> None:
+    """A trigger could swallow every write while each one is acknowledged."""
+    state = saved_file(tmp_path)
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "CREATE TRIGGER swallow BEFORE INSERT ON accounts BEGIN SELECT RAISE(IGNORE); END"
+        )
+    db.close()
+    assert "registrar-mock never made" in refused(state)
+
+
+@pytest.mark.parametrize("extra", ["CREATE VIEW v AS SELECT 1", "CREATE INDEX i ON meta(value)"])
+def test_a_file_with_objects_of_somebody_elses_is_refused(tmp_path: Path, extra: str) -> None:
+    state = saved_file(tmp_path)
+    with sqlite3.connect(state) as db:
+        db.execute(extra)
+    db.close()
+    assert "registrar-mock never made" in refused(state)
+
+
+def leave_a_wal(state: Path, change: str) -> None:
+    """Another process writes ``change`` into a WAL beside the file and dies before the
+    WAL is checkpointed, so the change lives only in the WAL."""
+    script = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA journal_mode=WAL')\n"
+        "db.execute('PRAGMA wal_autocheckpoint=0')\n"
+        "db.execute(sys.argv[2])\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(state), change], check=True)
+    assert Path(f"{state}-wal").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ("UPDATE accounts SET state = state || ' '", "does not match its checksum"),
+        ("PRAGMA user_version = 3", "written by a newer registrar-mock"),
+    ],
+)
+def test_refusing_a_file_with_a_wal_beside_it_changes_neither(
+    tmp_path: Path, change: str, problem: str
+) -> None:
+    state = saved_file(tmp_path)
+    leave_a_wal(state, change)
+    wal = Path(f"{state}-wal").read_bytes()
+    assert problem in refused(state)  # the file's bytes, and the files beside it, unchanged
+    assert Path(f"{state}-wal").read_bytes() == wal
+
+
+def test_a_journal_left_by_a_crash_is_replayed(tmp_path: Path) -> None:
+    """A process killed mid-commit leaves a hot rollback journal: opening the file puts the
+    last commit back whole, and the file is used."""
+    state = saved_file(tmp_path)
+    script = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA journal_mode=DELETE')\n"
+        "db.execute('PRAGMA cache_size=1')\n"  # so the change spills to the file at once
+        "db.execute('BEGIN IMMEDIATE')\n"
+        "db.execute(\"UPDATE accounts SET state = replace(state, 'one.com', 'xxx.com')\")\n"
+        "db.execute('DELETE FROM meta')\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(state)], check=True)
+    assert Path(f"{state}-journal").exists()
+    app = create_app(state_file=state)
+    acme = app.registrar.accounts["ac3e0000000000000000000000000001"]
+    assert {"one.com", "two.dev"} <= set(acme.registrations)
+    assert "xxx.com" not in acme.registrations
+    app.close()
+    assert not Path(f"{state}-journal").exists()
+
+
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+def test_a_state_file_named_like_a_journal_is_refused(tmp_path: Path, suffix: str) -> None:
+    """SQLite would take it for another database's journal, and delete it."""
+    with pytest.raises(StateFileError, match="must not end in -journal, -wal or -shm"):
+        create_app(state_file=tmp_path / f"state.sqlite{suffix}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(StateFileError, match="is not a file"):
+        create_app(state_file=fifo)
