@@ -227,11 +227,77 @@ NO_CONTACT = problem(
     GENERIC,
     "No registrant contact provided and no default address book entry found for this account.",
 )
+NO_EXPRESS_MODE = problem(
+    400,
+    GENERIC,
+    "The Registrar Sandbox has no express mode: give the registrant in contacts.registrant",
+)
 YEARS_TYPE = problem(400, GENERIC, "years must be an integer between 1 and 10")
 YEARS_RANGE = problem(400, GENERIC, "years must be between {low} and {high} for .{extension}")
 PRIVACY_MODE = problem(400, GENERIC, "privacy_mode must be one of: redaction, off")
 REGISTRATION_PENDING = problem(409, GENERIC, "The registration of {domain} has not completed yet")
 UPDATE_IN_PROGRESS = problem(409, GENERIC, "An update for {domain} is already in progress")
+
+# --- extensions ---------------------------------------------------------------------
+EXTENSION_NOT_FOUND = problem(404, GENERIC, "Extension not found")
+BAD_EXTENSION_SORT = problem(400, GENERIC, "sort_by must be one of name, created_at, updated_at")
+
+# --- transfers in --------------------------------------------------------------------
+TRANSFER_CHECK_EMPTY = problem(400, GENERIC, "domains array must contain at least one domain")
+TRANSFER_CHECK_TOO_MANY = problem(400, GENERIC, "domains array exceeds maximum of 10 domains")
+TRANSFER_CHECK_ITEM = problem(
+    400, GENERIC, "Each entry must be an object with domain_name and, optionally, auth_code"
+)
+TRANSFER_EXTENSION_NOT_SUPPORTED = problem(
+    400, GENERIC, "Transfers are not supported for this extension"
+)
+TRANSFER_EXTENSION_DASHBOARD_ONLY = problem(
+    400, GENERIC, "Transfers of this extension are not supported through the API; use the dashboard"
+)
+TRANSFER_EXTENSION_FROZEN = problem(
+    400, GENERIC, "The registry for this extension is not accepting transfers"
+)
+TRANSFER_PREMIUM = problem(400, GENERIC, "Premium domain transfers are not supported by this API")
+TRANSFER_ON_CLOUDFLARE = problem(400, GENERIC, "{domain} is already registered with Cloudflare")
+TRANSFER_NOT_REGISTERED = problem(
+    400, GENERIC, "{domain} is not registered, so there is nothing to transfer; register it instead"
+)
+TRANSFER_LOCKED = problem(
+    400, GENERIC, "{domain} is locked at its current registrar: unlock it there, then try again"
+)
+TRANSFER_REGISTRY_STATUS = problem(
+    400, GENERIC, "A status at the registry prevents transferring {domain}"
+)
+TRANSFER_WINDOW = problem(
+    400,
+    GENERIC,
+    "{domain} cannot be transferred within 60 days of its registration or its last transfer",
+)
+TRANSFER_MAX_TERM = problem(
+    400,
+    GENERIC,
+    "Transferring {domain} would take its expiry past the registry's maximum of 10 years",
+)
+AUTH_CODE_REQUIRED = problem(
+    400, GENERIC, "auth_code is required to transfer a .{extension} domain"
+)
+AUTH_CODE_FORMAT = problem(400, GENERIC, "auth_code must be base64-encoded (RFC 4648 section 4)")
+ZONE_NOT_FOUND = problem(
+    400, GENERIC, "No zone for {domain} in this account: add the domain to Cloudflare first"
+)
+ZONE_STATUS_INVALID = problem(
+    400, GENERIC, "The zone for {domain} must be active before the domain can be transferred"
+)
+ZONE_PLAN_INVALID = problem(
+    400, GENERIC, "The zone for {domain} must use a full setup (Cloudflare's nameservers)"
+)
+DNSSEC_ENABLED = problem(
+    400, GENERIC, "Disable DNSSEC on the zone for {domain} before transferring it"
+)
+TRANSFER_IN_PROGRESS = problem(409, GENERIC, "The transfer of {domain} has not completed yet")
+NO_TRANSFER_PENDING = problem(
+    409, GENERIC, "No transfer of {domain} is waiting for the losing registrar"
+)
 
 # --- the control plane (/__mock__) ----------------------------------------------------
 CONTROL_NO_ROUTE = problem(

@@ -1,8 +1,11 @@
-"""What an account is charged, and when: a registration once it succeeds, each renewal.
+"""What an account is charged, and when: a registration once it succeeds, each renewal,
+and a transfer in once it completes.
 
 A registration costs the extension's first-year price plus its renewal price for
-every further year; a premium name renews at its own price. Nothing is charged
-for a refused, failed or repeated request.
+every further year; a premium name renews at its own price; a transfer costs the
+extension's transfer price for the year it adds (nothing, in the UK family, so no
+charge is made). Nothing is charged for a refused, failed or repeated request, nor
+anything in the Registrar Sandbox.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ def charge(
     years = registration.years if years is None else years
     if kind == "registration":
         amount = extension.cost(years)
+    elif kind == "transfer":
+        amount = extension.transfer_price * years
+        if amount == 0:
+            return None
     else:
         premium = world.registry.premium.get(registration.domain_name)
         amount = (premium.renewal_cost if premium else extension.renewal_cost) * years

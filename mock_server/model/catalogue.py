@@ -1,11 +1,16 @@
-"""The extension catalogue: which extensions exist, how they may be registered, what they cost."""
+"""The extension catalogue: which extensions exist, how they may be registered and
+transferred in, and what each costs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+
+# When the built-in entries were added, for the extension list's created_at/updated_at order.
+CATALOGUE_DATE = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 class Channel(StrEnum):
@@ -25,10 +30,37 @@ class Extension:
     renewal_cost: Decimal = Decimal("10.00")
     min_years: int = 1
     max_years: int = 10
+    # Transfers in: through which channel (None: the registration's), at what price for
+    # the year a transfer adds (None: the renewal price), and whether the registry wants
+    # an auth code (the UK family does not, and transfers there cost nothing).
+    transfer_channel: Channel | None = None
+    transfer_cost: Decimal | None = None
+    auth_code: bool = True
+    redaction: bool = True  # whether WHOIS redaction is offered
+    created_at: datetime = CATALOGUE_DATE
+    updated_at: datetime = CATALOGUE_DATE
 
     def cost(self, years: int) -> Decimal:
         """First year at the registration price, each further year at the renewal price."""
         return self.registration_cost + self.renewal_cost * (years - 1)
+
+    @property
+    def tld(self) -> str:
+        """The top-level domain: ``uk`` for ``co.uk``."""
+        return self.name.rsplit(".", 1)[-1]
+
+    @property
+    def transfers(self) -> Channel:
+        return self.transfer_channel or self.channel
+
+    @property
+    def transfer_price(self) -> Decimal:
+        return self.renewal_cost if self.transfer_cost is None else self.transfer_cost
+
+    @property
+    def offered(self) -> bool:
+        """Whether the API offers it at all, to register or to transfer in."""
+        return Channel.API in (self.channel, self.transfers)
 
 
 class Catalogue:
@@ -96,10 +128,19 @@ DASHBOARD_ONLY: tuple[str, ...] = (
     "uk", "co.uk", "org.uk", "me.uk", "io", "co", "ai", "us", "ca", "me", "de", "eu", "fr",
 )  # fmt: skip
 FROZEN: tuple[str, ...] = ("py",)
+# The UK family: transfers in through the API take no auth code and cost nothing.
+UK_FAMILY: tuple[str, ...] = ("uk", "co.uk", "org.uk", "me.uk")
 
 
 def default_catalogue() -> Catalogue:
     extensions = [_api(name, price) for name, price in SUPPORTED_PRICES]
-    extensions += [Extension(name, Channel.DASHBOARD) for name in DASHBOARD_ONLY]
+    for name in DASHBOARD_ONLY:
+        if name in UK_FAMILY:
+            uk = Extension(name, Channel.DASHBOARD, registration_cost=Decimal("5.40"),
+                           renewal_cost=Decimal("5.40"), transfer_channel=Channel.API,
+                           transfer_cost=Decimal("0.00"), auth_code=False)  # fmt: skip
+            extensions.append(uk)
+        else:
+            extensions.append(Extension(name, Channel.DASHBOARD))
     extensions += [Extension(name, Channel.FROZEN) for name in FROZEN]
     return Catalogue(extensions)

@@ -12,12 +12,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from registrar_mock.model.catalogue import Extension
     from registrar_mock.model.workflows import Workflow
 
 
 class RegistrationStatus(StrEnum):
     ACTIVE = "active"
     REGISTRATION_PENDING = "registration_pending"
+    TRANSFER_PENDING = "transfer_pending"
     EXPIRED = "expired"
     SUSPENDED = "suspended"
     REDEMPTION_PERIOD = "redemption_period"
@@ -58,6 +60,57 @@ class PrivacyMode(StrEnum):
 class WorkflowKind(StrEnum):
     REGISTRATION = "registration"
     UPDATE = "update"
+    TRANSFER = "transfer_in"
+
+
+class TransferReason(StrEnum):
+    """Why domain-transfer-check calls a domain not transferable (``transferring`` decides)."""
+
+    EXTENSION_NOT_SUPPORTED_VIA_API = "extension_not_supported_via_api"
+    EXTENSION_NOT_SUPPORTED = "extension_not_supported"
+    DOMAIN_PREMIUM = "domain_premium"
+    EXTENSION_DISALLOWS_TRANSFER = "extension_disallows_transfer"
+    DOMAIN_NOT_EXISTS = "domain_not_exists"
+    DOMAIN_ON_CLOUDFLARE = "domain_on_cloudflare"
+    DOMAIN_LOCKED = "domain_locked"
+    REGISTRY_STATUS = "registry_status"
+    DOMAIN_OUTSIDE_TRANSFER_WINDOW = "domain_outside_transfer_window"
+    DOMAIN_MAX_TERM = "domain_max_term"
+    INVALID_AUTH_CODE = "invalid_auth_code"
+    INVALID_AUTH_CODE_FORMAT = "invalid_auth_code_format"
+    DNSSEC_ENABLED = "dnssec_enabled"
+    ZONE_NOT_FOUND = "zone_not_found"
+    ZONE_STATUS_INVALID = "zone_status_invalid"
+    INVALID_ZONE_PLAN = "invalid_zone_plan"
+    DOMAIN_UNSUPPORTED = "domain_unsupported"
+
+
+class ZoneStatus(StrEnum):
+    """A Cloudflare zone's status; only an active zone can take a transfer."""
+
+    ACTIVE = "active"
+    PENDING = "pending"
+    INITIALIZING = "initializing"
+    MOVED = "moved"
+    DEACTIVATED = "deactivated"
+
+
+class ZoneType(StrEnum):
+    """How a zone is set up: a transfer needs Cloudflare's nameservers (a full setup)."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    SECONDARY = "secondary"
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A DNS zone an account holds for a domain."""
+
+    name: str
+    status: ZoneStatus = ZoneStatus.ACTIVE
+    dnssec: bool = False
+    type: ZoneType = ZoneType.FULL
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +118,23 @@ class Price:
     currency: str
     registration_cost: Decimal
     renewal_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPrice:
+    currency: str
+    transfer_cost: Decimal
+    renewal_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Transferability:
+    """One answer of domain-transfer-check: transferable, or the reasons it is not."""
+
+    name: str
+    transferable: bool
+    price: TransferPrice | None = None
+    reasons: tuple[TransferReason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +182,7 @@ class Registration:
 @dataclass(slots=True)
 class Charge:
     domain_name: str
-    kind: str  # "registration" or "renewal"
+    kind: str  # "registration", "renewal" or "transfer"
     amount: Decimal
     currency: str
     years: int
@@ -134,6 +204,19 @@ class Account:
     running: dict[tuple[str, str], Workflow] = field(default_factory=dict)
     # The earliest instant at which some registration here ages (renews, expires, ...).
     next_event: datetime | None = None
+    # An account's records in the Registrar Sandbox are kept apart from its real ones.
+    sandbox: bool = False
+    # The DNS zones the account holds, by domain: what a transfer in needs first.
+    zones: dict[str, Zone] = field(default_factory=dict)
+    transfer_workflows: dict[str, Workflow] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Where the account is kept: its id, or ``sandbox:`` and its id in the sandbox."""
+        return f"{SANDBOX_PREFIX}{self.id}" if self.sandbox else self.id
+
+
+SANDBOX_PREFIX = "sandbox:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +238,24 @@ class RegistrationRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class TransferRequest:
+    domain_name: str  # already normalised
+    auth_code: str | None = None  # as sent: base64 text, checked by ``transferring``
+    auto_renew: bool = False
+    privacy_mode: PrivacyMode = PrivacyMode.REDACTION
+    registrant: Contact | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferQuery:
+    """One domain of a domain-transfer-check; ``domain_name`` None when malformed."""
+
+    given: str  # the name as sent, which keys the answer
+    domain_name: str | None
+    auth_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SearchQuery:
     """A domain-search phrase, with the name syntax already worked out by the caller."""
 
@@ -166,5 +267,12 @@ class SearchQuery:
 @dataclass(frozen=True, slots=True)
 class Page:
     items: list[Registration]
+    cursor: str  # "" on the last page
+    per_page: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionPage:
+    items: list[Extension]
     cursor: str  # "" on the last page
     per_page: int

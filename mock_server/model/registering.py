@@ -5,6 +5,9 @@ billing profile, room under its domain limit (pending registrations count), a
 supported extension, a non-premium and available name, and a registrant (the
 request's own, or the account's default address-book entry). ``years``
 defaults to the extension's minimum and must lie within its term limits.
+
+In the Registrar Sandbox (its ``Profile``) no billing profile is needed and there
+is no express mode: the request must name its registrant.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from registrar_mock import errors as e
 from registrar_mock.model.catalogue import Channel, Extension
 from registrar_mock.model.discovery import taken
+from registrar_mock.model.profiles import Profile
 from registrar_mock.model.records import Account, Contact, RegistrationRequest
 from registrar_mock.model.world import World
 
@@ -29,14 +33,18 @@ class Accepted:
 
 
 def accept(
-    world: World, account: Account, owners: Mapping[str, str], request: RegistrationRequest
+    world: World,
+    profile: Profile,
+    account: Account,
+    owners: Mapping[str, str],
+    request: RegistrationRequest,
 ) -> Accepted:
     """Check ``request`` against every rule; raise the first one it breaks."""
     name = request.domain_name
     label, _, extension = world.catalogue.split(name)
     if "." in label:
         raise e.INVALID_DOMAIN(at="/domain_name")  # a subdomain is not registrable
-    if not account.has_billing:
+    if profile.billing and not account.has_billing:
         raise e.NO_BILLING()
     if len(account.registrations) >= world.domain_limit:
         raise e.LIMIT_REACHED(at="/domain_name", limit=world.domain_limit)
@@ -46,9 +54,10 @@ def accept(
         raise e.PREMIUM(at="/domain_name")
     if taken(world, owners, name):
         raise e.UNAVAILABLE(at="/domain_name")
-    registrant = request.registrant or account.default_contact
+    registrant = request.registrant or (account.default_contact if profile.express_mode else None)
     if registrant is None:
-        raise e.NO_CONTACT(at="/contacts/registrant")
+        refusal = e.NO_CONTACT if profile.express_mode else e.NO_EXPRESS_MODE
+        raise refusal(at="/contacts/registrant")
     years = request.years if request.years is not None else extension.min_years
     if not extension.min_years <= years <= extension.max_years:
         raise e.YEARS_RANGE(

@@ -7,29 +7,38 @@ concurrent requests. Time comes only from the injected clock.
 
 The rules themselves live in the modules named for them: ``access`` (who may
 call), ``discovery`` (search and check), ``registering`` (what a new
-registration must pass), ``workflows`` (states and scripts), ``lifecycle``
-(renewal and expiry), ``billing`` (charges) and ``pagination`` (cursors). This
-class applies what they decide to the state (``state``).
+registration must pass), ``transferring`` (transfers in), ``workflows`` (states
+and scripts), ``lifecycle`` (renewal and expiry), ``billing`` (charges),
+``catalogue`` (the extensions), ``profiles`` (production and the Registrar
+Sandbox) and ``pagination`` (cursors). This class applies what they decide to
+the state (``state``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from registrar_mock import errors as e
-from registrar_mock.model import discovery, registering
+from registrar_mock.model import discovery, profiles, registering, transferring
+from registrar_mock.model.catalogue import Extension
 from registrar_mock.model.pagination import InvalidCursor, Position
+from registrar_mock.model.profiles import PRODUCTION, Profile
 from registrar_mock.model.records import (
     Account,
     Availability,
     Credential,
+    ExtensionPage,
     Page,
     PrivacyMode,
     Registration,
     RegistrationRequest,
     RegistrationStatus,
     SearchQuery,
+    Transferability,
+    TransferQuery,
+    TransferRequest,
     WorkflowKind,
     WorkflowState,
 )
@@ -45,8 +54,11 @@ class Registrar(State):
 
     # --- who may call -------------------------------------------------------------
 
-    def authorize(self, credential: Credential, account_id: str) -> Account:
-        """Return the account ``credential`` may act on, or raise 403.
+    def authorize(
+        self, credential: Credential, account_id: str, profile: Profile = PRODUCTION
+    ) -> Account:
+        """Return the account ``credential`` may act on, or raise 403: its production
+        records, or its records in the Registrar Sandbox (``profile``).
 
         In an open world an account nobody has written to is answered as a new, empty
         one, and kept only once something is written to it: reads alone store nothing,
@@ -54,14 +66,16 @@ class Registrar(State):
         """
         with self._lock:
             self._access.check(credential, account_id)
-            account = self.accounts.get(account_id)
-            if account is None:
-                account = Account(account_id, True, DEFAULT_CONTACT)
-            return account
+            blank = Account(account_id, True, DEFAULT_CONTACT, sandbox=profile.sandbox)
+            return self.accounts.get(blank.key, blank)
 
     def _current(self, account: Account) -> Account:
-        """The stored account of this id (a caller may hold an unstored or undone one)."""
-        return self.accounts.get(account.id, account)
+        """The stored account of this key (a caller may hold an unstored or undone one)."""
+        return self.accounts.get(account.key, account)
+
+    @staticmethod
+    def profile(account: Account) -> Profile:
+        return profiles.of(account.sandbox)
 
     # --- discovery ----------------------------------------------------------------
 
@@ -69,11 +83,56 @@ class Registrar(State):
         self, account: Account, query: SearchQuery, extensions: Sequence[str] | None, limit: int
     ) -> list[Availability]:
         with self._lock:
-            return discovery.search(self.world, self._owners, query, extensions, limit)
+            return discovery.search(
+                self.view(account), self.owners(account), query, extensions, limit
+            )
 
     def check(self, account: Account, names: Iterable[str]) -> list[Availability]:
         with self._lock:
-            return discovery.check(self.world, self._owners, names)
+            return discovery.check(self.view(account), self.owners(account), names)
+
+    # --- extensions ----------------------------------------------------------------
+
+    def list_extensions(
+        self,
+        account: Account,
+        name: str | None,
+        sort_by: str,
+        direction: str,
+        per_page: int,
+        cursor: str | None,
+    ) -> ExtensionPage:
+        """The extensions the account's environment offers, a page at a time."""
+        with self._lock:
+            offered = [ext for ext in self.view(account).catalogue if ext.offered]
+            if name is not None:
+                offered = [ext for ext in offered if ext.name == name]
+            keyed = sorted((_extension_key(ext, sort_by), ext.name, ext) for ext in offered)
+            if direction == "desc":
+                keyed.reverse()
+            sort = f"extensions:{sort_by}"  # a cursor of another list is no cursor here
+            if cursor:
+                try:
+                    position = self._cursors.decode(cursor, sort, direction)
+                except InvalidCursor:
+                    raise e.INVALID_CURSOR(at="/cursor") from None
+                after = (position.key, position.name)
+                keyed = [item for item in keyed
+                         if ((item[0], item[1]) < after if direction == "desc"
+                             else (item[0], item[1]) > after)]  # fmt: skip
+            page = keyed[:per_page]
+            next_cursor = ""
+            if len(keyed) > per_page:
+                key, last, _ = page[-1]
+                next_cursor = self._cursors.encode(Position(sort, direction, key, last))
+            return ExtensionPage([ext for _, _, ext in page], next_cursor, per_page)
+
+    def get_extension(self, account: Account, name: str) -> Extension:
+        with self._lock:
+            found = self.view(account).catalogue.get(name)
+            if found is None or not found.offered:
+                raise e.EXTENSION_NOT_FOUND()
+            return found
 
     # --- registrations ------------------------------------------------------------
 
@@ -91,11 +150,14 @@ class Registrar(State):
             now = self.clock.now()
             self._settle(account, now)
             name = request.domain_name
-            if name in account.registrations:
-                return account.registration_workflows[name], False
-            accepted = registering.accept(self.world, account, self._owners, request)
+            existing = account.registration_workflows.get(name)
+            if name in account.registrations and existing is not None:
+                return existing, False
+            profile = self.profile(account)
+            owners = self.owners(account)
+            accepted = registering.accept(self.view(account), profile, account, owners, request)
             # The first write to an account is what keeps it.
-            self.accounts.setdefault(account.id, account)
+            self.accounts.setdefault(account.key, account)
             registration = Registration(
                 domain_name=name,
                 account_id=account.id,
@@ -110,8 +172,8 @@ class Registrar(State):
             )
             account.registrations[name] = registration
             self._index(account).put(registration)
-            self._owners[name] = account.id
-            self._dirty.add(account.id)
+            owners[name] = account.key
+            self._dirty.add(account.key)
             script = self.world.scripts.for_domain(WorkflowKind.REGISTRATION, name)
             workflow = self._new_workflow(WorkflowKind.REGISTRATION, account, name, script, now)
             self._advance(account, workflow, now, new=True)
@@ -155,6 +217,8 @@ class Registrar(State):
         registration = self._registration(account, domain)
         if registration.status is RegistrationStatus.REGISTRATION_PENDING:
             raise e.REGISTRATION_PENDING(domain=domain)
+        if registration.status is RegistrationStatus.TRANSFER_PENDING:
+            raise e.TRANSFER_IN_PROGRESS(domain=domain)
         return registration
 
     def update_registration(self, account: Account, domain: str, auto_renew: bool) -> Workflow:
@@ -170,7 +234,7 @@ class Registrar(State):
             workflow = self._new_workflow(WorkflowKind.UPDATE, account, domain, script, now)
             workflow.changes = {"auto_renew": auto_renew}
             workflow.extra_context["fields_updated"] = ["auto_renew"]
-            self._dirty.add(account.id)
+            self._dirty.add(account.key)
             self._advance(account, workflow, now, new=True)
             return workflow
 
@@ -198,8 +262,72 @@ class Registrar(State):
                 registration.privacy_mode = PrivacyMode.REDACTION if privacy else PrivacyMode.OFF
             registration.updated_at = now
             self._reschedule(account)
-            self._dirty.add(account.id)
+            self._dirty.add(account.key)
             return registration
+
+    # --- transfers in ---------------------------------------------------------------
+
+    def transfer_check(
+        self, account: Account, queries: Iterable[TransferQuery]
+    ) -> dict[str, Transferability]:
+        with self._lock:
+            account = self._current(account)
+            now = self.clock.now()
+            self._settle(account, now)
+            held = lambda name: self.holder(account, name)  # noqa: E731 - a one-line lookup
+            return transferring.check(self.view(account), account, queries, held, now)
+
+    def transfer_in(self, account: Account, request: TransferRequest) -> tuple[Workflow, bool]:
+        """Start transferring a domain in. Returns the workflow and whether it is new.
+
+        The domain name is the idempotency key: asking again while the transfer runs (or
+        once it succeeded) returns that workflow, and starts nothing.
+        """
+        with self._lock:
+            account = self._current(account)
+            now = self.clock.now()
+            self._settle(account, now)
+            name = request.domain_name
+            existing = account.transfer_workflows.get(name)
+            if existing is not None and name in account.registrations:
+                return existing, False
+            world = self.view(account)
+            accepted = transferring.accept(
+                world, self.profile(account), account, request, self.holder(account, name), now
+            )
+            self.accounts.setdefault(account.key, account)
+            registration = Registration(
+                domain_name=name,
+                account_id=account.id,
+                status=RegistrationStatus.TRANSFER_PENDING,
+                created_at=accepted.foreign.created_at,
+                expires_at=None,  # not known here until the transfer completes
+                years=transferring.TRANSFER_YEARS,
+                auto_renew=request.auto_renew,
+                privacy_mode=request.privacy_mode,
+                registrant=accepted.registrant,
+                updated_at=now,
+            )
+            account.registrations[name] = registration
+            self._index(account).put(registration)
+            self.owners(account)[name] = account.key
+            self._dirty.add(account.key)
+            script = transferring.script(world, accepted, name)
+            workflow = self._new_workflow(WorkflowKind.TRANSFER, account, name, script, now)
+            workflow.changes = {"expires_at": accepted.expires_at.isoformat()}
+            self._advance(account, workflow, now, new=True)
+            return workflow, True
+
+    def answer_transfer(self, account: Account, domain: str, *, approve: bool) -> Workflow:
+        """The losing registrar's answer to a transfer waiting on it (``blocked``)."""
+        with self._lock:
+            account = self._current(account)
+            now = self.clock.now()
+            self._settle(account, now)
+            workflow = account.transfer_workflows.get(domain)
+            if workflow is None or workflow.state is not WorkflowState.BLOCKED:
+                raise e.NO_TRANSFER_PENDING(domain=domain)
+            return self._resolve(account, workflow, now, approve, transferring.REJECTED)
 
     def workflow_status(self, account: Account, domain: str, kind: WorkflowKind) -> Workflow:
         """What a poll of registration-status or update-status sees. Counts as one poll."""
@@ -213,7 +341,7 @@ class Registrar(State):
                 raise e.DOMAIN_NOT_FOUND()
             workflow.record_poll()
             if workflow.step.polls is not None:
-                self._dirty.add(account.id)
+                self._dirty.add(account.key)
             return workflow
 
     def refresh(self, account: Account, workflow: Workflow) -> Workflow:
@@ -243,16 +371,36 @@ class Registrar(State):
             workflow = self._workflows(account, kind).get(domain)
             if workflow is None or workflow.state is not WorkflowState.ACTION_REQUIRED:
                 raise e.NO_ACTION_REQUIRED(domain=domain)
-            workflow.resolve(now, confirm=confirm, error=REJECTED_ACTION)
-            self._dirty.add(account.id)
-            if workflow.completed:  # rejected, or confirmed straight into a terminal step
-                account.running.pop((workflow.kind.value, domain), None)
-                self._finish(account, workflow)
-            else:
-                self._advance(account, workflow, now)
-            return workflow
+            declined = transferring.DECLINED if kind is WorkflowKind.TRANSFER else REJECTED_ACTION
+            return self._resolve(account, workflow, now, confirm, declined)
+
+    def _resolve(
+        self,
+        account: Account,
+        workflow: Workflow,
+        now: datetime,
+        confirm: bool,
+        error: tuple[str, str],
+    ) -> Workflow:
+        """Settle a step someone else answers: confirmed, the script moves on; else it fails."""
+        workflow.resolve(now, confirm=confirm, error=error)
+        self._dirty.add(account.key)
+        if workflow.completed:  # rejected, or confirmed straight into a terminal step
+            account.running.pop((workflow.kind.value, workflow.domain_name), None)
+            self._finish(account, workflow)
+        else:
+            self._advance(account, workflow, now)
+        return workflow
 
     def domain_id(self, registration: Registration) -> str:
         """A stable 32-hex identifier for the legacy Domain resource."""
         text = f"{self.world.seed}:{registration.account_id}:{registration.domain_name}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _extension_key(extension: Extension, sort_by: str) -> str:
+    if sort_by == "created_at":
+        return extension.created_at.isoformat(timespec="microseconds")
+    if sort_by == "updated_at":
+        return extension.updated_at.isoformat(timespec="microseconds")
+    return extension.name

@@ -76,17 +76,31 @@ class ScriptBook:
     update_rules: tuple[ScriptRule, ...] = ()
     default_registration: Script = DEFAULT_REGISTRATION_SCRIPT
     default_update: Script = DEFAULT_UPDATE_SCRIPT
+    # Transfers follow the losing registrar (``transferring``) unless a rule or default
+    # written in the scenario says otherwise.
+    transfer_rules: tuple[ScriptRule, ...] = ()
+    default_transfer: Script | None = None
 
     def for_domain(self, kind: WorkflowKind, domain: str) -> Script:
         rules: Iterable[ScriptRule]
         if kind is WorkflowKind.REGISTRATION:
             rules, default = self.registration_rules, self.default_registration
-        else:
+        elif kind is WorkflowKind.UPDATE:
             rules, default = self.update_rules, self.default_update
+        else:
+            raise ValueError("a transfer's script comes from transfer_script()")
+        return self._match(rules, domain) or default
+
+    def transfer_script(self, domain: str) -> Script | None:
+        """The scenario's script for transferring ``domain`` in, if it writes one."""
+        return self._match(self.transfer_rules, domain) or self.default_transfer
+
+    @staticmethod
+    def _match(rules: Iterable[ScriptRule], domain: str) -> Script | None:
         for rule in rules:
             if rule.matches(domain):
                 return rule.script
-        return default
+        return None
 
 
 @dataclass(slots=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from registrar_mock.clock import DEFAULT_START
 from registrar_mock.model.catalogue import Catalogue, default_catalogue
-from registrar_mock.model.records import Contact, PrivacyMode, RegistrationStatus
+from registrar_mock.model.records import Contact, PrivacyMode, RegistrationStatus, Zone
 from registrar_mock.model.timeutil import add_years
 from registrar_mock.model.workflows import ScriptBook
 
@@ -74,6 +75,7 @@ class AccountSpec:
     # The address-book entry used when a registration names no registrant; None for none.
     default_contact: Contact | None = DEFAULT_CONTACT
     registrations: tuple[SeedRegistration, ...] = ()
+    zones: tuple[Zone, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,44 @@ class PremiumDomain:
     name: str
     registration_cost: Decimal
     renewal_cost: Decimal
+
+
+class LosingRegistrar(StrEnum):
+    """What the current registrar does when a domain is asked to transfer away."""
+
+    APPROVES = "approves"  # at once
+    APPROVES_AFTER = "approves_after"  # after a while (``ForeignDomain.answers_after``)
+    REJECTS = "rejects"  # after a while
+    SILENT = "silent"  # never answers: the approval window runs out, which approves
+
+
+# How long a losing registrar may take; past it, silence approves the transfer.
+APPROVAL_WINDOW = 5 * DAY
+# ICANN's wait after a domain is registered or transferred before it may transfer again.
+TRANSFER_LOCK = 60 * DAY
+# How far ahead a registry lets a domain's expiry lie; a transfer adds a year to it.
+MAX_TERM_YEARS = 10
+FOREIGN_CREATED_AT = datetime(2020, 1, 15, 10, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignDomain:
+    """A domain registered at another registrar: what a transfer in meets."""
+
+    name: str
+    registrar: str = "Example Registrar, Inc."
+    locked: bool = False
+    # The auth (EPP) code, as the registrant would read it; transfers send it base64.
+    auth_code: str | None = None
+    created_at: datetime = FOREIGN_CREATED_AT
+    expires_at: datetime | None = None  # None: a year after the scenario's start
+    # EPP statuses at the registry; some of them forbid a transfer (``transferring``).
+    statuses: tuple[str, ...] = ()
+    last_transferred_at: datetime | None = None
+    losing_registrar: LosingRegistrar = LosingRegistrar.SILENT
+    answers_after: float = DAY  # for APPROVES_AFTER and REJECTS
+    # The registrant must approve by email (an FOA) before the registrar is asked.
+    registrant_approval: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +131,18 @@ class RegistryView:
     premium: dict[str, PremiumDomain] = field(default_factory=dict)
     # Taken at the registry, but search's cache still thinks they're free.
     stale_in_search: frozenset[str] = frozenset()
+    # Domains at other registrars that a scenario describes for transfers in. A taken name
+    # not described here is locked at its registrar, as most domains are.
+    elsewhere: dict[str, ForeignDomain] = field(default_factory=dict)
+
+    def registered(self, name: str) -> bool:
+        """Whether the name is registered somewhere outside this mock."""
+        return name in self.elsewhere or name in self.taken or name in self.stale_in_search
+
+    def foreign(self, name: str) -> ForeignDomain:
+        """The registration elsewhere of a name that ``registered()``."""
+        found = self.elsewhere.get(name)
+        return found if found is not None else ForeignDomain(name, locked=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +180,8 @@ class World:
     seed: int = 0
     start: datetime = DEFAULT_START
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    # The Registrar Sandbox offers only these extensions (of the catalogue's).
+    sandbox_extensions: tuple[str, ...] = ("com", "net")
 
 
 def default_registry() -> RegistryView:

@@ -37,7 +37,7 @@ from registrar_mock.model.workflows import Script, Step, Workflow
 from registrar_mock.names import normalize
 
 VERSION = 1
-CHARGE_KINDS = ("registration", "renewal")
+CHARGE_KINDS = ("registration", "renewal", "transfer")
 
 E = TypeVar("E", bound=StrEnum)
 
