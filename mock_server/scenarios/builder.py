@@ -1,10 +1,10 @@
 """Building a :class:`~registrar_mock.model.World` from a scenario document, strictly.
 
 The schema has already checked shapes; this adds the rules a schema can't state
-(a step after a terminal state, duplicate accounts, a domain held twice, a fault
-naming an unknown operation) and names the path of whatever breaks them. Where a
-document leaves a field out, the model's own default applies: nothing here
-restates one.
+(a step after a terminal state, duplicate accounts, a domain held twice or both here
+and at another registrar, a fault naming an unknown operation) and names the path of
+whatever breaks them. Where a document leaves a field out, the model's own default
+applies: nothing here restates one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from registrar_mock import durations
 from registrar_mock import errors as e
 from registrar_mock.clock import DEFAULT_START, EARLIEST, LATEST, in_span
 from registrar_mock.model.catalogue import Catalogue, Channel, Extension, default_catalogue
-from registrar_mock.model.records import Contact, PrivacyMode, RegistrationStatus, WorkflowState
+from registrar_mock.model.records import (
+    Contact,
+    PrivacyMode,
+    RegistrationStatus,
+    WorkflowState,
+    Zone,
+    ZoneStatus,
+    ZoneType,
+)
 from registrar_mock.model.timeutil import add_years
 from registrar_mock.model.workflows import (
     DEFAULT_REGISTRATION_SCRIPT,
@@ -31,9 +39,12 @@ from registrar_mock.model.workflows import (
     Step,
 )
 from registrar_mock.model.world import (
+    APPROVAL_WINDOW,
     AccountSpec,
     ApiKey,
+    ForeignDomain,
     Lifecycle,
+    LosingRegistrar,
     PremiumDomain,
     RegistryView,
     SeedRegistration,
@@ -120,6 +131,8 @@ class _Builder:
             options["sync_wait_seconds"] = self.duration(doc["sync_wait"], ["sync_wait"])
         if "start" in doc:
             options["start"] = self.start
+        if "extensions" in doc.get("sandbox", {}):
+            options["sandbox_extensions"] = self.sandbox_extensions(catalogue)
         world = World(
             name=str(doc.get("name", default_name)),
             description=str(doc.get("description", "")),
@@ -127,7 +140,7 @@ class _Builder:
             # A world that lists no account serves any; one that lists some, only those.
             open_accounts=bool(doc.get("open_accounts", not accounts)),
             catalogue=catalogue,
-            registry=self.registry(),
+            registry=self.registry(held),
             scripts=self.scripts(),
             lifecycle=self.lifecycle(),
             **options,
@@ -202,22 +215,32 @@ class _Builder:
             changes = _given(
                 entry, currency="currency", min_years="min_years", max_years="max_years"
             )
-            if "channel" in entry:
-                changes["channel"] = Channel(entry["channel"])
+            changes.update(_given(entry, auth_code="auth_code", redaction="redaction"))
+            for key in ("channel", "transfer_channel"):
+                if key in entry:
+                    changes[key] = Channel(entry[key])
+            for key in ("created_at", "updated_at"):
+                if key in entry:
+                    changes[key] = self.timestamp(entry[key], [*path, key])
             if "registration_cost" in entry:
                 changes["registration_cost"] = Decimal(entry["registration_cost"])
                 # One price given is both prices, unless the renewal is given too.
                 changes["renewal_cost"] = changes["registration_cost"]
             if "renewal_cost" in entry:
                 changes["renewal_cost"] = Decimal(entry["renewal_cost"])
+            if "transfer_cost" in entry:
+                changes["transfer_cost"] = Decimal(entry["transfer_cost"])
             known = base.get(entry["name"])
             extension = replace(known, **changes) if known else Extension(entry["name"], **changes)
             if extension.min_years > extension.max_years:
                 raise self.fail([*path, "min_years"], "min_years is greater than max_years")
+            if extension.updated_at < extension.created_at:
+                raise self.fail([*path, "updated_at"], "updated_at is before created_at")
             base[extension.name] = extension
         return Catalogue(base.values())
 
-    def registry(self) -> RegistryView:
+    def registry(self, held: Mapping[str, str]) -> RegistryView:
+        """The registry; ``held`` names where each domain the accounts hold is declared."""
         spec = self.doc.get("registry", {})
         base = default_registry() if spec.get("include_defaults", True) else RegistryView()
         taken = set(base.taken)
@@ -233,7 +256,80 @@ class _Builder:
             self.domain(d, ["registry", "stale_in_search", i])
             for i, d in enumerate(spec.get("stale_in_search", []))
         }
-        return RegistryView(frozenset(taken), premium, frozenset(base.stale_in_search | stale))
+        elsewhere = dict(base.elsewhere)
+        described: list[str] = []
+        for i, entry in enumerate(spec.get("elsewhere", [])):
+            path = ["registry", "elsewhere", i]
+            foreign = self.foreign_domain(entry, path)
+            if foreign.name in described:
+                first = described.index(foreign.name)
+                raise self.fail(
+                    [*path, "domain"], f"the same domain as registry.elsewhere[{first}]"
+                )
+            if foreign.name in held:
+                # A domain is at one registrar: an account here holding it is Cloudflare.
+                raise self.fail([*path, "domain"], f"registered here, by {held[foreign.name]}")
+            described.append(foreign.name)
+            elsewhere[foreign.name] = foreign
+        return RegistryView(
+            frozenset(taken), premium, frozenset(base.stale_in_search | stale), elsewhere
+        )
+
+    def foreign_domain(self, spec: Mapping[str, Any], path: list[Any]) -> ForeignDomain:
+        name = self.domain(spec["domain"], [*path, "domain"])
+        options: dict[str, Any] = _given(
+            spec,
+            registrar="registrar",
+            locked="locked",
+            auth_code="auth_code",
+            registrant_approval="registrant_approval",
+        )
+        for key in ("created_at", "expires_at", "last_transferred_at"):
+            if key in spec:
+                options[key] = self.timestamp(spec[key], [*path, key])
+        if "statuses" in spec:
+            options["statuses"] = tuple(spec["statuses"])
+        if "losing_registrar" in spec:
+            options["losing_registrar"] = LosingRegistrar(spec["losing_registrar"])
+        if "answers_after" in spec:
+            options["answers_after"] = self.duration(
+                spec["answers_after"], [*path, "answers_after"]
+            )
+        foreign = ForeignDomain(name, **options)
+        if foreign.expires_at is not None and foreign.expires_at <= foreign.created_at:
+            raise self.fail([*path, "expires_at"], "expires_at must be after created_at")
+        moved = foreign.last_transferred_at
+        if moved is not None and moved < foreign.created_at:
+            raise self.fail(
+                [*path, "last_transferred_at"], "last_transferred_at must not be before created_at"
+            )
+        if "answers_after" in spec:
+            timed = (LosingRegistrar.APPROVES_AFTER, LosingRegistrar.REJECTS)
+            if foreign.losing_registrar not in timed:
+                raise self.fail(
+                    [*path, "answers_after"],
+                    "only a losing_registrar that approves_after or rejects answers after a while",
+                )
+            if foreign.answers_after > APPROVAL_WINDOW:
+                raise self.fail(
+                    [*path, "answers_after"],
+                    "at most 5d: a losing registrar has five days to answer, after which its "
+                    "silence approves (losing_registrar: silent)",
+                )
+        return foreign
+
+    def sandbox_extensions(self, catalogue: Catalogue) -> tuple[str, ...]:
+        names: list[str] = []
+        for i, name in enumerate(self.doc["sandbox"]["extensions"]):
+            path = ["sandbox", "extensions", i]
+            if name not in catalogue:
+                raise self.fail(path, "not an extension of this scenario's catalogue")
+            if name in names:
+                raise self.fail(
+                    path, f"the same extension as sandbox.extensions[{names.index(name)}]"
+                )
+            names.append(name)
+        return tuple(names)
 
     def script(self, steps: list[Mapping[str, Any]], path: list[Any]) -> Script:
         built: list[Step] = []
@@ -270,27 +366,31 @@ class _Builder:
         return Script(tuple(built))
 
     def scripts(self) -> ScriptBook:
-        spec = self.doc.get("workflows", {})
-        books: dict[str, tuple[Script, tuple[ScriptRule, ...]]] = {}
-        defaults = {"registration": DEFAULT_REGISTRATION_SCRIPT, "update": DEFAULT_UPDATE_SCRIPT}
-        for kind, default in defaults.items():
-            kind_spec = spec.get(kind, {})
-            path = ["workflows", kind]
-            if "default" in kind_spec:
-                default = self.script(kind_spec["default"], [*path, "default"])
-            rules = tuple(
-                ScriptRule(
-                    rule["match"].lower(), self.script(rule["steps"], [*path, "rules", i, "steps"])
-                )
-                for i, rule in enumerate(kind_spec.get("rules", []))
-            )
-            books[kind] = (default, rules)
+        registration, registration_rules = self.script_set("registration")
+        update, update_rules = self.script_set("update")
+        # A transfer with no script written follows its losing registrar (the model's).
+        transfer, transfer_rules = self.script_set("transfer")
         return ScriptBook(
-            registration_rules=books["registration"][1],
-            update_rules=books["update"][1],
-            default_registration=books["registration"][0],
-            default_update=books["update"][0],
+            registration_rules=registration_rules,
+            update_rules=update_rules,
+            default_registration=registration or DEFAULT_REGISTRATION_SCRIPT,
+            default_update=update or DEFAULT_UPDATE_SCRIPT,
+            transfer_rules=transfer_rules,
+            default_transfer=transfer,
         )
+
+    def script_set(self, kind: str) -> tuple[Script | None, tuple[ScriptRule, ...]]:
+        """A kind's default script as written (None if it isn't), and its rules."""
+        spec = self.doc.get("workflows", {}).get(kind, {})
+        path = ["workflows", kind]
+        default = self.script(spec["default"], [*path, "default"]) if "default" in spec else None
+        rules = tuple(
+            ScriptRule(
+                rule["match"].lower(), self.script(rule["steps"], [*path, "rules", i, "steps"])
+            )
+            for i, rule in enumerate(spec.get("rules", []))
+        )
+        return default, rules
 
     def lifecycle(self) -> Lifecycle:
         spec = self.doc.get("lifecycle", {})
@@ -330,6 +430,8 @@ class _Builder:
             if extension is None:
                 raise self.fail([*path, "registrations", i, "domain"], "unknown extension")
         options = _given(spec, has_billing="billing")
+        if "zones" in spec:
+            options["zones"] = self.zones(spec["zones"], [*path, "zones"])
         if "default_contact" in spec:
             contact = spec["default_contact"]
             options["default_contact"] = None if contact is None else self.contact(contact)
@@ -340,6 +442,26 @@ class _Builder:
             registrations=tuple(seeds),
             **options,
         )
+
+    def zones(self, entries: Sequence[Any], path: list[Any]) -> tuple[Zone, ...]:
+        """An account's zones: each a name (active, full, DNSSEC off) or a mapping."""
+        zones: list[Zone] = []
+        for i, entry in enumerate(entries):
+            here = [*path, i]
+            if isinstance(entry, str):
+                zone = Zone(self.domain(entry, here))
+            else:
+                options: dict[str, Any] = _given(entry, dnssec="dnssec")
+                if "status" in entry:
+                    options["status"] = ZoneStatus(entry["status"])
+                if "type" in entry:
+                    options["type"] = ZoneType(entry["type"])
+                zone = Zone(self.domain(entry["domain"], [*here, "domain"]), **options)
+            names = [known.name for known in zones]
+            if zone.name in names:
+                raise self.fail(here, f"the same zone as {dotted([*path, names.index(zone.name)])}")
+            zones.append(zone)
+        return tuple(zones)
 
     def seed_registration(self, spec: Mapping[str, Any], path: list[Any]) -> SeedRegistration:
         name = self.domain(spec["domain"], [*path, "domain"])
