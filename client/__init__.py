@@ -10,12 +10,16 @@
             status = registrar.register("my-new-startup.com")  # waits for the workflow
             print(status.registration)
 
+Transfers in (``transfer_check``, ``transfer_in``), the extension catalogue
+(``get_extension``, ``iter_extensions``) and the Registrar Sandbox
+(``RegistrarClient(..., sandbox=True)``) are covered too.
+
 Errors are in :mod:`client.errors`, results in :mod:`client.models`.
 """
 
 from registrar_mock.client._async import AsyncRegistrarClient
-from registrar_mock.client._base import DEFAULT_BASE_URL
-from registrar_mock.client._polling import PollPolicy
+from registrar_mock.client._base import DEFAULT_BASE_URL, AuthCode, TransferQuery, encode_auth_code
+from registrar_mock.client._polling import TRANSFER_POLL, PollPolicy
 from registrar_mock.client._retry import RetryPolicy
 from registrar_mock.client._sync import RegistrarClient
 from registrar_mock.client.errors import (
@@ -28,6 +32,7 @@ from registrar_mock.client.errors import (
     RateLimitedError,
     RegistrarError,
     ResponseFormatError,
+    SandboxUnsupportedError,
     ServerError,
     TransportError,
     ValidationError,
@@ -40,6 +45,8 @@ from registrar_mock.client.models import (
     Contact,
     Direction,
     DomainAvailability,
+    Extension,
+    ExtensionSortBy,
     Page,
     Pricing,
     PrivacyMode,
@@ -48,6 +55,9 @@ from registrar_mock.client.models import (
     RegistrationStatus,
     SortBy,
     Tier,
+    TransferCheckResult,
+    TransferPricing,
+    TransferReason,
     WorkflowFailure,
     WorkflowLinks,
     WorkflowState,
@@ -56,15 +66,19 @@ from registrar_mock.client.models import (
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "TRANSFER_POLL",
     "APIError",
     "ActionRequiredError",
     "AsyncRegistrarClient",
+    "AuthCode",
     "AuthenticationError",
     "ConflictError",
     "Contact",
     "Direction",
     "DomainAvailability",
     "ErrorDetail",
+    "Extension",
+    "ExtensionSortBy",
     "LegacyContact",
     "LegacyDomain",
     "NotFoundError",
@@ -80,9 +94,14 @@ __all__ = [
     "RegistrationStatus",
     "ResponseFormatError",
     "RetryPolicy",
+    "SandboxUnsupportedError",
     "ServerError",
     "SortBy",
     "Tier",
+    "TransferCheckResult",
+    "TransferPricing",
+    "TransferQuery",
+    "TransferReason",
     "TransportError",
     "ValidationError",
     "WorkflowError",
@@ -92,4 +111,5 @@ __all__ = [
     "WorkflowState",
     "WorkflowStatus",
     "WorkflowTimeoutError",
+    "encode_auth_code",
 ]

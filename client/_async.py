@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import anyio
 import httpx
 
-from registrar_mock.client._base import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, BaseClient, Registrant
+from registrar_mock.client._base import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    AuthCode,
+    BaseClient,
+    Registrant,
+    TransferQuery,
+)
 from registrar_mock.client._flow import Emit, Flow, Received, Send, Step, Stream
 from registrar_mock.client._polling import OnBlocked, PollPolicy
 from registrar_mock.client._retry import RetryPolicy
@@ -19,10 +26,13 @@ from registrar_mock.client.legacy import LegacyDomain
 from registrar_mock.client.models import (
     Direction,
     DomainAvailability,
+    Extension,
+    ExtensionSortBy,
     Page,
     PrivacyMode,
     Registration,
     SortBy,
+    TransferCheckResult,
     WorkflowStatus,
 )
 
@@ -48,6 +58,8 @@ class AsyncRegistrarClient(BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         poll: PollPolicy | None = None,
+        transfer_poll: PollPolicy | None = None,
+        sandbox: bool = False,
         sleep: Callable[[float], Awaitable[object] | object] = anyio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -60,6 +72,8 @@ class AsyncRegistrarClient(BaseClient):
             timeout=timeout,
             retry=retry,
             poll=poll,
+            transfer_poll=transfer_poll,
+            sandbox=sandbox,
             monotonic=monotonic,
         )
         self._owns_http = http_client is None
@@ -252,6 +266,104 @@ class AsyncRegistrarClient(BaseClient):
     async def get_update_status(self, domain_name: str) -> WorkflowStatus:
         return await self._run(self._status_flow(domain_name, "update-status"))
 
+    # --- extensions -----------------------------------------------------------
+
+    async def list_extensions(
+        self,
+        *,
+        name: str | None = None,
+        per_page: int | None = None,
+        sort_by: ExtensionSortBy | str | None = None,
+        direction: Direction | str | None = None,
+        cursor: str | None = None,
+        cached: Page[Extension] | None = None,
+    ) -> Page[Extension]:
+        """One page of the extension catalogue, by name unless ``sort_by`` says otherwise.
+
+        ``name`` keeps only that extension. Pass a page you hold as ``cached`` (with
+        the same arguments) to ask conditionally: if the server answers 304 Not
+        Modified, that very page is returned.
+        """
+        return await self._run(
+            self._list_extensions_flow(name, per_page, sort_by, direction, cursor, cached)
+        )
+
+    def iter_extensions(
+        self,
+        *,
+        name: str | None = None,
+        per_page: int | None = None,
+        sort_by: ExtensionSortBy | str | None = None,
+        direction: Direction | str | None = None,
+    ) -> AsyncIterator[Extension]:
+        """Every extension offered, fetching pages lazily as the iteration reaches them."""
+        return self._stream(self._iter_extensions_flow(name, per_page, sort_by, direction))
+
+    async def get_extension(self, extension: str, *, cached: Extension | None = None) -> Extension:
+        """One extension (``com``, ``co.uk``) with the JSON Schemas of its inputs.
+
+        Pass the extension you hold as ``cached`` to ask conditionally: if it has not
+        changed (304 Not Modified) that very object is returned.
+        """
+        return await self._run(self._get_extension_flow(extension, cached))
+
+    # --- transfers in ---------------------------------------------------------
+
+    async def transfer_check(
+        self, domains: Iterable[TransferQuery]
+    ) -> dict[str, TransferCheckResult]:
+        """Whether up to 10 domains can be transferred in, keyed by each name as given.
+
+        Each domain is a name or a ``(name, auth_code)`` pair. A ``str`` auth code is
+        sent as is and must already be base64; ``bytes`` are encoded for you. Not in
+        the Registrar Sandbox (``SandboxUnsupportedError``).
+        """
+        return await self._run(self._transfer_check_flow(domains))
+
+    async def transfer_in(
+        self,
+        domain_name: str,
+        *,
+        auth_code: AuthCode | None = None,
+        auto_renew: bool | None = None,
+        privacy_mode: PrivacyMode | str | None = None,
+        registrant: Registrant | None = None,
+        contact_extensions: Mapping[str, Any] | None = None,
+        wait: bool = False,
+        timeout: float | None = None,
+        on_blocked: OnBlocked | None = None,
+        blocked_interval: float | None = None,
+    ) -> WorkflowStatus:
+        """Start transferring a domain in (charged when it succeeds); return its status.
+
+        ``auth_code`` as for :meth:`transfer_check` (the UK family needs none). The
+        domain name is the transfer's idempotency key: if the outcome of the POST is
+        unknown, ``transfer-in-status`` is asked before anything is sent again.
+
+        With ``wait`` it polls ``transfer-in-status`` like :meth:`wait_for_workflow`,
+        by ``transfer_poll``: while the losing registrar has the transfer (``blocked``,
+        up to five days) it polls every ``blocked_interval`` seconds (default 30
+        minutes, growing to an hour), and gives up after ``timeout`` (default 10 days).
+        Not in the Registrar Sandbox (``SandboxUnsupportedError``).
+        """
+        return await self._run(
+            self._transfer_in_flow(
+                domain_name,
+                auth_code=auth_code,
+                auto_renew=auto_renew,
+                privacy_mode=privacy_mode,
+                registrant=registrant,
+                contact_extensions=contact_extensions,
+                wait=wait,
+                timeout=timeout,
+                on_blocked=on_blocked,
+                blocked_interval=blocked_interval,
+            )
+        )
+
+    async def get_transfer_in_status(self, domain_name: str) -> WorkflowStatus:
+        return await self._run(self._transfer_status_flow(domain_name))
+
     # --- waiting --------------------------------------------------------------
 
     async def wait_for_workflow(
@@ -260,14 +372,18 @@ class AsyncRegistrarClient(BaseClient):
         *,
         timeout: float | None = None,
         on_blocked: OnBlocked | None = None,
+        blocked_interval: float | None = None,
     ) -> WorkflowStatus:
         """Poll ``status.links.self``, backing off, until the workflow succeeds; return that status.
 
         Raises at once ``WorkflowFailedError`` (state failed) or
         ``ActionRequiredError`` (state action_required: it won't resolve on its
         own), and ``WorkflowTimeoutError`` once ``timeout`` seconds (default
-        ``poll.timeout``) have passed. While the workflow is blocked it polls at
-        the longer blocked interval, logs a warning, and calls
-        ``on_blocked(status)`` with every blocked status it sees.
+        the policy's) have passed. While the workflow is blocked it polls at
+        the longer blocked interval (``blocked_interval`` if given), logs a
+        warning, and calls ``on_blocked(status)`` with every blocked status it
+        sees. A transfer in's status is polled by ``transfer_poll``, any other
+        by ``poll``.
         """
-        return await self._run(self._wait_flow(status, timeout, on_blocked))
+        policy = self._policy_for(status, blocked_interval)
+        return await self._run(self._wait_flow(status, timeout, on_blocked, policy))

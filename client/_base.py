@@ -6,6 +6,7 @@ Nothing here performs I/O. Each public operation is a flow (see ``_flow``);
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -16,28 +17,48 @@ import httpx
 from registrar_mock.client._envelope import Envelope
 from registrar_mock.client._flow import Flow, Stream
 from registrar_mock.client._paging import fetch_page, walk_pages
-from registrar_mock.client._polling import OnBlocked, PollPolicy, check_timeout, wait_for
-from registrar_mock.client._registering import create_registration
+from registrar_mock.client._polling import (
+    TRANSFER_POLL,
+    OnBlocked,
+    PollPolicy,
+    check_timeout,
+    is_transfer,
+    wait_for,
+    with_blocked_interval,
+)
+from registrar_mock.client._registering import create_registration, start_workflow
 from registrar_mock.client._retry import RetryPolicy, send_safely
-from registrar_mock.client.errors import ResponseFormatError
+from registrar_mock.client.errors import ResponseFormatError, SandboxUnsupportedError
 from registrar_mock.client.legacy import LegacyDomain
 from registrar_mock.client.models import (
     Contact,
     Direction,
     DomainAvailability,
+    Extension,
+    ExtensionSortBy,
     Page,
     PrivacyMode,
     Registration,
     SortBy,
+    TransferCheckResult,
     WorkflowStatus,
     availability_list,
+    transfer_check_results,
 )
 
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 DEFAULT_TIMEOUT = 60.0  # seconds; a create may be held open while the registration runs
 USER_AGENT = "registrar-mock-client/0.1"
 
+PRODUCTION_SEGMENT = "registrar"
+SANDBOX_SEGMENT = "registrar-sandbox"
+
 Registrant = Contact | Mapping[str, Any]
+# An auth (EPP) code: text is sent as is and must already be base64 (RFC 4648 section 4),
+# as the API wants it; bytes are the code itself, which the client base64-encodes.
+AuthCode = str | bytes
+# One domain of a transfer check: a name, or a name and its auth code.
+TransferQuery = str | tuple[str, AuthCode | None]
 
 
 class BaseClient:
@@ -52,6 +73,8 @@ class BaseClient:
         timeout: float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         poll: PollPolicy | None = None,
+        transfer_poll: PollPolicy | None = None,
+        sandbox: bool = False,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if not account_id:
@@ -60,6 +83,8 @@ class BaseClient:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.poll = poll or PollPolicy()
+        self.transfer_poll = transfer_poll or TRANSFER_POLL
+        self.sandbox = sandbox
         self.monotonic = monotonic
         self._timeout = httpx.Timeout(timeout)
         self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
@@ -79,9 +104,18 @@ class BaseClient:
             raise ResponseFormatError(f"refusing to follow a link off the API: {link}")
         return link
 
+    @property
+    def environment(self) -> str:
+        """The path segment of the client's environment: ``registrar`` or ``registrar-sandbox``."""
+        return SANDBOX_SEGMENT if self.sandbox else PRODUCTION_SEGMENT
+
     def _registrar_path(self, *parts: str) -> str:
         quoted = "".join(f"/{quote(part, safe='')}" for part in parts)
-        return f"/accounts/{quote(self.account_id, safe='')}/registrar{quoted}"
+        return f"/accounts/{quote(self.account_id, safe='')}/{self.environment}{quoted}"
+
+    def _production_only(self, operation: str) -> None:
+        if self.sandbox:
+            raise SandboxUnsupportedError(operation)
 
     def build_request(
         self,
@@ -128,16 +162,19 @@ class BaseClient:
     # --- legacy domains -------------------------------------------------------
 
     def _list_domains_flow(self) -> Flow[list[LegacyDomain]]:
+        self._production_only("legacy /domains")
         envelope = yield from send_safely(self._get("domains"), self.retry)
         return [LegacyDomain.from_json(item) for item in _list(envelope.result)]
 
     def _get_domain_flow(self, name: str) -> Flow[LegacyDomain]:
+        self._production_only("legacy /domains")
         envelope = yield from send_safely(self._get("domains", name), self.retry)
         return LegacyDomain.from_json(envelope.result)
 
     def _update_domain_flow(
         self, name: str, auto_renew: bool | None, locked: bool | None, privacy: bool | None
     ) -> Flow[LegacyDomain]:
+        self._production_only("legacy /domains")
         body = _present(auto_renew=auto_renew, locked=locked, privacy=privacy)
         request = self.build_request("PUT", self._registrar_path("domains", name), json=body)
         envelope = yield from send_safely(request, _NO_RETRY)
@@ -160,8 +197,7 @@ class BaseClient:
         if privacy_mode is not None:
             body["privacy_mode"] = str(privacy_mode)
         if registrant is not None:
-            contact = registrant.to_json() if isinstance(registrant, Contact) else registrant
-            body["contacts"] = {"registrant": dict(contact)}
+            body["contacts"] = _contacts(registrant)
         headers = {"Prefer": "respond-async"} if prefer_async else None
         post = self.build_request(
             "POST", self._registrar_path("registrations"), json=body, headers=headers
@@ -230,18 +266,177 @@ class BaseClient:
         envelope = yield from send_safely(request, self.retry)
         return WorkflowStatus.from_json(envelope.result)
 
+    # --- extensions -----------------------------------------------------------
+
+    def _extensions_request(
+        self,
+        name: str | None,
+        per_page: int | None,
+        sort_by: ExtensionSortBy | str | None,
+        direction: Direction | str | None,
+        cursor: str | None,
+        etag: str | None = None,
+    ) -> httpx.Request:
+        params: list[tuple[str, str]] = []
+        if name is not None:
+            params.append(("name", name.lstrip(".")))
+        if per_page is not None:
+            params.append(("per_page", str(per_page)))
+        if sort_by is not None:
+            params.append(("sort_by", str(sort_by)))
+        if direction is not None:
+            params.append(("direction", str(direction)))
+        if cursor:
+            params.append(("cursor", cursor))
+        return self.build_request(
+            "GET", self._registrar_path("extensions"), params=params, headers=_if_none_match(etag)
+        )
+
+    def _list_extensions_flow(
+        self,
+        name: str | None,
+        per_page: int | None,
+        sort_by: ExtensionSortBy | str | None,
+        direction: Direction | str | None,
+        cursor: str | None,
+        cached: Page[Extension] | None,
+    ) -> Flow[Page[Extension]]:
+        etag = cached.etag if cached is not None else None
+        request = self._extensions_request(name, per_page, sort_by, direction, cursor, etag)
+        envelope = yield from send_safely(request, self.retry, conditional=etag is not None)
+        if envelope.not_modified and cached is not None:
+            return cached
+        return _extension_page(envelope)
+
+    def _iter_extensions_flow(
+        self,
+        name: str | None,
+        per_page: int | None,
+        sort_by: ExtensionSortBy | str | None,
+        direction: Direction | str | None,
+    ) -> Stream[Extension]:
+        def page_request(cursor: str | None) -> httpx.Request:
+            return self._extensions_request(name, per_page, sort_by, direction, cursor)
+
+        return walk_pages(page_request, _extension_page, self.retry)
+
+    def _get_extension_flow(self, extension: str, cached: Extension | None) -> Flow[Extension]:
+        name = extension.lstrip(".")
+        if not name:
+            raise ValueError("an extension name is required")
+        etag = cached.etag if cached is not None else None
+        request = self.build_request(
+            "GET", self._registrar_path("extensions", name), headers=_if_none_match(etag)
+        )
+        envelope = yield from send_safely(request, self.retry, conditional=etag is not None)
+        if envelope.not_modified and cached is not None:
+            return cached
+        return Extension.from_json(envelope.result, etag=envelope.etag)
+
+    # --- transfers in ---------------------------------------------------------
+
+    def _transfer_check_flow(
+        self, domains: Iterable[TransferQuery]
+    ) -> Flow[dict[str, TransferCheckResult]]:
+        self._production_only("domain-transfer-check")
+        items: list[dict[str, str]] = []
+        for query in domains:
+            name, code = (query, None) if isinstance(query, str) else query
+            item = {"domain_name": name}
+            if code is not None:
+                item["auth_code"] = encode_auth_code(code)
+            items.append(item)
+        # Like domain-check, a POST only to carry a list: it changes nothing, so it is retried.
+        request = self.build_request(
+            "POST", self._registrar_path("domain-transfer-check"), json={"domains": items}
+        )
+        envelope = yield from send_safely(request, self.retry)
+        return transfer_check_results(envelope.result)
+
+    def _start_transfer_flow(
+        self,
+        domain_name: str,
+        *,
+        auth_code: AuthCode | None,
+        auto_renew: bool | None,
+        privacy_mode: PrivacyMode | str | None,
+        registrant: Registrant | None,
+        contact_extensions: Mapping[str, Any] | None,
+    ) -> Flow[WorkflowStatus]:
+        # Always answered 202 at once (a transfer takes days), so there is no Prefer to send.
+        self._production_only("transfer-in")
+        if not domain_name:
+            raise ValueError("a domain name is required")
+        body: dict[str, Any] = _present(auto_renew=auto_renew)
+        if auth_code is not None:
+            body["auth_code"] = encode_auth_code(auth_code)
+        if privacy_mode is not None:
+            body["privacy_mode"] = str(privacy_mode)
+        if registrant is not None:
+            body["contacts"] = _contacts(registrant)
+        if contact_extensions is not None:
+            body["contact_extensions"] = dict(contact_extensions)
+        post = self.build_request(
+            "POST", self._registrar_path("registrations", domain_name, "transfer-in"), json=body
+        )
+        status_request = self._get("registrations", domain_name, "transfer-in-status")
+        return (yield from start_workflow(post, status_request, self.retry, "transferring in"))
+
+    def _transfer_status_flow(self, domain_name: str) -> Flow[WorkflowStatus]:
+        self._production_only("transfer-in-status")
+        return (yield from self._status_flow(domain_name, "transfer-in-status"))
+
+    def _transfer_in_flow(
+        self,
+        domain_name: str,
+        *,
+        auth_code: AuthCode | None,
+        auto_renew: bool | None,
+        privacy_mode: PrivacyMode | str | None,
+        registrant: Registrant | None,
+        contact_extensions: Mapping[str, Any] | None,
+        wait: bool,
+        timeout: float | None,
+        on_blocked: OnBlocked | None,
+        blocked_interval: float | None,
+    ) -> Flow[WorkflowStatus]:
+        if timeout is not None:
+            check_timeout(timeout)  # refuse a bad deadline before anything is started
+        policy = with_blocked_interval(self.transfer_poll, blocked_interval)  # checks it too
+        status = yield from self._start_transfer_flow(
+            domain_name,
+            auth_code=auth_code,
+            auto_renew=auto_renew,
+            privacy_mode=privacy_mode,
+            registrant=registrant,
+            contact_extensions=contact_extensions,
+        )
+        if not wait:
+            return status
+        return (yield from self._wait_flow(status, timeout, on_blocked, policy))
+
     # --- waiting --------------------------------------------------------------
 
+    def _policy_for(self, status: WorkflowStatus, blocked_interval: float | None) -> PollPolicy:
+        """The transfer policy for a transfer in's status, the registration one for the rest."""
+        policy = self.transfer_poll if is_transfer(status) else self.poll
+        return with_blocked_interval(policy, blocked_interval)
+
     def _wait_flow(
-        self, status: WorkflowStatus, timeout: float | None, on_blocked: OnBlocked | None
+        self,
+        status: WorkflowStatus,
+        timeout: float | None,
+        on_blocked: OnBlocked | None,
+        policy: PollPolicy | None = None,
     ) -> Flow[WorkflowStatus]:
+        policy = policy or self._policy_for(status, None)
         return (
             yield from wait_for(
                 status,
                 lambda current: self.build_request("GET", self._link(current.links.self_link)),
-                policy=self.poll,
+                policy=policy,
                 retry=self.retry,
-                timeout=self.poll.timeout if timeout is None else timeout,
+                timeout=policy.timeout if timeout is None else timeout,
                 monotonic=self.monotonic,
                 on_blocked=on_blocked,
             )
@@ -290,6 +485,22 @@ def auth_headers(
     return {"X-Auth-Email": api_email, "X-Auth-Key": api_key}
 
 
+def encode_auth_code(code: AuthCode) -> str:
+    """The auth code as the API takes it: bytes are base64-encoded, text is sent as given."""
+    if isinstance(code, bytes):
+        return base64.b64encode(code).decode("ascii")
+    return code
+
+
+def _contacts(registrant: Registrant) -> dict[str, Any]:
+    contact = registrant.to_json() if isinstance(registrant, Contact) else registrant
+    return {"registrant": dict(contact)}
+
+
+def _if_none_match(etag: str | None) -> dict[str, str] | None:
+    return None if etag is None else {"If-None-Match": etag}
+
+
 def _present(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
@@ -303,3 +514,8 @@ def _list(result: object) -> list[Any]:
 def _registration_page(envelope: Envelope) -> Page[Registration]:
     items = [Registration.from_json(item) for item in _list(envelope.result)]
     return Page.from_json(items, envelope.result_info)
+
+
+def _extension_page(envelope: Envelope) -> Page[Extension]:
+    items = [Extension.from_json(item) for item in _list(envelope.result)]
+    return Page.from_json(items, envelope.result_info, envelope.etag)

@@ -23,6 +23,12 @@ class Envelope:
     result: Any
     result_info: Any = None
     messages: list[e.ErrorDetail] = field(default_factory=list)
+    etag: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """A 304 to a conditional GET: there is no result, the caller's copy is current."""
+        return self.status_code == 304
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -79,8 +85,15 @@ def error_for(response: httpx.Response) -> e.APIError:
     return kind(status, errors, text, messages)
 
 
-def read(response: httpx.Response) -> Envelope:
-    """The envelope of a successful answer; raises the typed error of any other."""
+def read(response: httpx.Response, *, conditional: bool = False) -> Envelope:
+    """The envelope of a successful answer; raises the typed error of any other.
+
+    With ``conditional`` (the request sent ``If-None-Match``) a 304 is an answer too:
+    an envelope with no result whose ``not_modified`` is true.
+    """
+    etag = response.headers.get("etag")
+    if conditional and response.status_code == 304:
+        return Envelope(status_code=304, result=None, etag=etag)
     if not response.is_success:
         raise error_for(response)
     text, body = _body(response)
@@ -104,4 +117,5 @@ def read(response: httpx.Response) -> Envelope:
         result=body["result"],
         result_info=body.get("result_info"),
         messages=messages,
+        etag=etag,
     )

@@ -8,6 +8,7 @@ slowly, and say so; never poll without a deadline.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Callable
@@ -53,6 +54,32 @@ def check_timeout(timeout: float) -> float:
     if not (timeout > 0 and math.isfinite(timeout)):
         raise ValueError("a workflow wait needs a finite, positive timeout")
     return timeout
+
+
+DAY = 86400.0
+
+# Transfers in: the same rules, but a losing registrar has up to five days to answer, and
+# Cloudflare's guidance is to poll a blocked transfer every 30 to 60 minutes. Transfers
+# typically take 1 to 10 days, which bounds the default wait.
+TRANSFER_POLL = PollPolicy(
+    blocked_interval=30 * 60.0, max_blocked_interval=60 * 60.0, timeout=10 * DAY
+)
+
+
+def with_blocked_interval(policy: PollPolicy, blocked_interval: float | None) -> PollPolicy:
+    """``policy`` polling a blocked workflow first after ``blocked_interval`` seconds."""
+    if blocked_interval is None:
+        return policy
+    return dataclasses.replace(
+        policy,
+        blocked_interval=blocked_interval,
+        max_blocked_interval=max(blocked_interval, policy.max_blocked_interval),
+    )
+
+
+def is_transfer(status: WorkflowStatus) -> bool:
+    """Whether the status is a transfer in's (it is polled at ``.../transfer-in-status``)."""
+    return status.links.self_link.split("?", 1)[0].rstrip("/").endswith("/transfer-in-status")
 
 
 def settled(status: WorkflowStatus) -> WorkflowStatus | None:

@@ -1,10 +1,11 @@
-"""Creating a registration without ever registering twice.
+"""Starting a registration or a transfer in without ever starting it twice.
 
-A registration POST is billable, so it is never blindly repeated. When its
-outcome is unknown (the connection dropped, the request timed out, or the
-server answered 429 or 5xx) the flow asks registration-status for the domain,
-which is the registration's idempotency key. If a workflow exists, that is the
-answer; only a 404 (no workflow, nothing created) allows sending the POST again.
+A registration POST and a transfer-in POST are billable, so neither is blindly
+repeated. When its outcome is unknown (the connection dropped, the request
+timed out, or the server answered 429 or 5xx) the flow asks the workflow's
+status (registration-status or transfer-in-status) for the domain, which is the
+idempotency key. If a workflow exists, that is the answer; only a 404 (no
+workflow, nothing started) allows sending the POST again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ logger = logging.getLogger("registrar_mock.client")
 def create_registration(
     post: httpx.Request, status_request: httpx.Request, retry: RetryPolicy
 ) -> Flow[WorkflowStatus]:
+    return (yield from start_workflow(post, status_request, retry, "registering"))
+
+
+def start_workflow(
+    post: httpx.Request, status_request: httpx.Request, retry: RetryPolicy, what: str
+) -> Flow[WorkflowStatus]:
+    """POST ``post`` once; if its outcome is unknown, ask ``status_request`` before resending."""
     resends = 0
     while True:
         problem: e.RegistrarError
@@ -44,15 +52,15 @@ def create_registration(
         if resends >= retry.max_retries or pause is None:
             raise problem
         logger.warning(
-            "registering: the outcome of %s %s is unknown (%s); asking registration-status",
-            post.method, post.url, problem,
+            "%s: the outcome of %s %s is unknown (%s); asking %s",
+            what, post.method, post.url, problem, status_request.url.path.rsplit("/", 1)[-1],
         )  # fmt: skip
         yield from sleep(pause)
         try:
             envelope = yield from send_safely(status_request, retry)
         except e.NotFoundError:
             resends += 1
-            logger.info("registering: no workflow exists yet, so sending the request again")
+            logger.info("%s: no workflow exists yet, so sending the request again", what)
             continue
-        logger.info("registering: resuming the workflow the server already has")
+        logger.info("%s: resuming the workflow the server already has", what)
         return WorkflowStatus.from_json(envelope.result)

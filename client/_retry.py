@@ -57,8 +57,13 @@ def transport_error(request: httpx.Request, exc: httpx.TransportError) -> e.Tran
     return e.TransportError(f"{request.method} {request.url}: {detail}")
 
 
-def send_safely(request: httpx.Request, policy: RetryPolicy) -> Flow[Envelope]:
-    """Send a request that is safe to repeat, retrying 429, 5xx and dropped connections."""
+def send_safely(
+    request: httpx.Request, policy: RetryPolicy, *, conditional: bool = False
+) -> Flow[Envelope]:
+    """Send a request that is safe to repeat, retrying 429, 5xx and dropped connections.
+
+    ``conditional``: the request carries ``If-None-Match``, so a 304 is an answer.
+    """
     attempt = 0
     while True:
         try:
@@ -73,7 +78,7 @@ def send_safely(request: httpx.Request, policy: RetryPolicy) -> Flow[Envelope]:
             raise transport_error(request, exc) from exc
         else:
             if not policy.retries_status(response.status_code):
-                return read(response)
+                return read(response, conditional=conditional)
             pause = policy.pause(attempt, retry_after(response))
             if attempt >= policy.max_retries or pause is None:
                 return read(response)  # raises the typed error

@@ -6,6 +6,8 @@
     ├── TransportError              no usable HTTP answer: connect failure, timeout,
     │                               dropped connection (the httpx error is __cause__)
     ├── ResponseFormatError         an answer that is not the v4 envelope we expect
+    ├── SandboxUnsupportedError     the Registrar Sandbox has no such operation (transfers,
+    │                               the legacy /domains); raised before anything is sent
     ├── APIError                    the server answered with an error envelope;
     │   │                           .status_code, .errors (code, message, pointer), .body
     │   ├── AuthenticationError     401 or 403, or a 400 about the auth headers
@@ -43,6 +45,7 @@ __all__ = [
     "RateLimitedError",
     "RegistrarError",
     "ResponseFormatError",
+    "SandboxUnsupportedError",
     "ServerError",
     "TransportError",
     "ValidationError",
@@ -85,6 +88,16 @@ class ResponseFormatError(RegistrarError):
     def __init__(self, message: str, body: str = "") -> None:
         super().__init__(message)
         self.body = body
+
+
+class SandboxUnsupportedError(RegistrarError):
+    """The operation does not exist in the Registrar Sandbox; nothing was sent."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(
+            f"the Registrar Sandbox has no {operation}: use a client without sandbox=True"
+        )
+        self.operation = operation
 
 
 class APIError(RegistrarError):

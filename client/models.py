@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, Self, TypeVar
 
-from registrar_mock.client._parse import Fields, OpenStrEnum
+from registrar_mock.client._parse import Fields, OpenStrEnum, objects
 from registrar_mock.client.errors import ErrorDetail
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "Direction",
     "DomainAvailability",
     "ErrorDetail",
+    "Extension",
+    "ExtensionSortBy",
     "OpenStrEnum",
     "Page",
     "Pricing",
@@ -30,6 +32,9 @@ __all__ = [
     "RegistrationStatus",
     "SortBy",
     "Tier",
+    "TransferCheckResult",
+    "TransferPricing",
+    "TransferReason",
     "WorkflowFailure",
     "WorkflowLinks",
     "WorkflowState",
@@ -55,6 +60,7 @@ class WorkflowState(OpenStrEnum):
 class RegistrationStatus(OpenStrEnum):
     ACTIVE = "active"
     REGISTRATION_PENDING = "registration_pending"
+    TRANSFER_PENDING = "transfer_pending"  # a transfer in is under way; expires_at may be null
     EXPIRED = "expired"
     SUSPENDED = "suspended"
     REDEMPTION_PERIOD = "redemption_period"
@@ -71,6 +77,28 @@ class Reason(OpenStrEnum):
     DOMAIN_UNAVAILABLE = "domain_unavailable"
 
 
+class TransferReason(OpenStrEnum):
+    """Why domain-transfer-check calls a domain not transferable."""
+
+    EXTENSION_NOT_SUPPORTED_VIA_API = "extension_not_supported_via_api"
+    EXTENSION_NOT_SUPPORTED = "extension_not_supported"
+    DOMAIN_PREMIUM = "domain_premium"
+    EXTENSION_DISALLOWS_TRANSFER = "extension_disallows_transfer"
+    DOMAIN_NOT_EXISTS = "domain_not_exists"
+    DOMAIN_ON_CLOUDFLARE = "domain_on_cloudflare"
+    DOMAIN_LOCKED = "domain_locked"
+    REGISTRY_STATUS = "registry_status"
+    DOMAIN_OUTSIDE_TRANSFER_WINDOW = "domain_outside_transfer_window"
+    DOMAIN_MAX_TERM = "domain_max_term"
+    INVALID_AUTH_CODE = "invalid_auth_code"
+    INVALID_AUTH_CODE_FORMAT = "invalid_auth_code_format"
+    DNSSEC_ENABLED = "dnssec_enabled"
+    ZONE_NOT_FOUND = "zone_not_found"
+    ZONE_STATUS_INVALID = "zone_status_invalid"
+    INVALID_ZONE_PLAN = "invalid_zone_plan"
+    DOMAIN_UNSUPPORTED = "domain_unsupported"
+
+
 class Tier(OpenStrEnum):
     STANDARD = "standard"
     PREMIUM = "premium"
@@ -85,6 +113,12 @@ class SortBy(OpenStrEnum):
     REGISTRY_CREATED_AT = "registry_created_at"
     REGISTRY_EXPIRES_AT = "registry_expires_at"
     NAME = "name"
+
+
+class ExtensionSortBy(OpenStrEnum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
 
 
 class Direction(OpenStrEnum):
@@ -189,6 +223,86 @@ class DomainAvailability:
     @property
     def premium(self) -> bool:
         return self.tier is Tier.PREMIUM or self.reason is Reason.DOMAIN_PREMIUM
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPricing:
+    """What a transfer in costs: ``transfer_cost`` for the year it adds, then ``renewal_cost``."""
+
+    currency: str
+    transfer_cost: Decimal
+    renewal_cost: Decimal
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        f = Fields(value, "pricing")
+        return cls(
+            currency=f.string("currency"),
+            transfer_cost=f.decimal("transfer_cost"),
+            renewal_cost=f.decimal("renewal_cost"),
+            extra=f.extra(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TransferCheckResult:
+    """One domain of domain-transfer-check: transferable with its price, or the reasons not."""
+
+    name: str
+    transferable: bool
+    pricing: TransferPricing | None = None
+    reasons: tuple[TransferReason, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object, key: str = "") -> Self:
+        """``key`` is the name the answer is keyed by, used when the item names no ``name``."""
+        f = Fields(value, f"domains[{key!r}]")
+        pricing = f.opt_object("pricing")
+        reasons = tuple(
+            item.enum("code", TransferReason) for item in objects(f.opt_list("reasons"), "reasons")
+        )
+        return cls(
+            name=f.opt_string("name") or key,
+            transferable=f.boolean("transferable"),
+            pricing=None if pricing is None else TransferPricing.from_json(pricing),
+            reasons=reasons,
+            extra=f.extra(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """An extension of the catalogue (``com``, ``co.uk``), with the JSON Schemas of its inputs.
+
+    ``registration_schema`` and ``transfer_schema`` describe the bodies of a
+    registration and a transfer in on this extension (``properties.contact_extensions``
+    names extension-specific contact fields). ``etag`` is the answer's ``ETag``
+    header: pass the extension back as ``cached=`` to ask again conditionally.
+    """
+
+    name: str
+    tld: str
+    registration_schema: dict[str, Any] = field(default_factory=dict)
+    transfer_schema: dict[str, Any] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)  # metadata fields beyond name, tld
+    etag: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: object, etag: str | None = None) -> Self:
+        f = Fields(value, "extension")
+        meta = Fields(f.opt_object("metadata"), "extension.metadata")
+        return cls(
+            name=meta.string("name"),
+            tld=meta.string("tld"),
+            registration_schema=f.opt_object("registration_schema") or {},
+            transfer_schema=f.opt_object("transfer_schema"),
+            metadata=meta.extra(),
+            etag=etag,
+            extra=f.extra(),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,13 +429,14 @@ class Page(Generic[T]):
     count: int
     per_page: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    etag: str | None = None  # the answer's ETag, where the list sends one (extensions)
 
     @property
     def has_next(self) -> bool:
         return self.cursor != ""
 
     @classmethod
-    def from_json(cls, items: list[T], result_info: object) -> Page[T]:
+    def from_json(cls, items: list[T], result_info: object, etag: str | None = None) -> Page[T]:
         f = Fields(result_info if result_info is not None else {}, "result_info")
         count = f.opt_integer("count")
         return Page(
@@ -330,12 +445,19 @@ class Page(Generic[T]):
             count=len(items) if count is None else count,
             per_page=f.opt_integer("per_page"),
             extra=f.extra(),
+            etag=etag,
         )
 
 
 def availability_list(result: object) -> list[DomainAvailability]:
     f = Fields(result, "result")
     return [DomainAvailability.from_json(item) for item in f.opt_list("domains") or []]
+
+
+def transfer_check_results(result: object) -> dict[str, TransferCheckResult]:
+    f = Fields(result, "result")
+    domains = f.opt_object("domains") or {}
+    return {key: TransferCheckResult.from_json(value, key) for key, value in domains.items()}
 
 
 def error_details(values: object, what: str) -> list[ErrorDetail]:
