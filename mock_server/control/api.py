@@ -21,8 +21,11 @@ from registrar_mock.clock import isoformat
 from registrar_mock.control.plane import Control
 from registrar_mock.http import envelope, rendering
 from registrar_mock.http.parsing import check_content_type, parse_json_object, read_body
+from registrar_mock.model.profiles import PRODUCTION, SANDBOX
 
 Handler = Callable[[Request, Control], Awaitable[Any]]
+ENVIRONMENTS = {"production": PRODUCTION, "sandbox": SANDBOX}
+TRANSFERS = "/accounts/{account_id}/transfers/{domain_name}"
 
 
 class Host(Protocol):
@@ -124,20 +127,46 @@ async def set_clock(request: Request, control: Control) -> dict[str, Any]:
 
 async def resolve(request: Request, control: Control) -> dict[str, Any]:
     body = await _body(request, optional=True)
-    _only(body, "action", "kind")
+    _only(body, "action", "kind", "environment")
     action = body.get("action", "confirm")
     kind = body.get("kind", "registration")
+    environment = body.get("environment", "production")
     if action not in ("confirm", "reject"):
         raise _invalid('action is "confirm" or "reject"', "/action")
-    if kind not in ("registration", "update"):
-        raise _invalid('kind is "registration" or "update"', "/kind")
+    if kind not in ("registration", "update", "transfer_in"):
+        raise _invalid('kind is "registration", "update" or "transfer_in"', "/kind")
+    if environment not in ENVIRONMENTS:
+        raise _invalid('environment is "production" or "sandbox"', "/environment")
+    profile = ENVIRONMENTS[environment]
     workflow = control.resolve(
         request.path_params["account_id"],
         request.path_params["domain_name"],
         confirm=action == "confirm",
         kind=kind,
+        sandbox=profile.sandbox,
     )
-    return rendering.workflow(workflow)
+    return rendering.workflow(workflow, profile.name)
+
+
+def _transfer(answer: str) -> Handler:
+    """The four answers a transfer in can wait for: the losing registrar's (approve,
+    reject) while it is ``blocked``, and the registrant's (accept, decline) while it is
+    ``action_required``."""
+
+    async def handler(request: Request, control: Control) -> dict[str, Any]:
+        _only(await _body(request, optional=True))
+        account_id = request.path_params["account_id"]
+        domain = request.path_params["domain_name"]
+        if answer in ("approve", "reject"):
+            workflow = control.answer_transfer(account_id, domain, approve=answer == "approve")
+        else:
+            workflow = control.resolve(
+                account_id, domain, confirm=answer == "accept", kind="transfer_in"
+            )
+        return rendering.workflow(workflow)
+
+    handler.__name__ = f"{answer}_transfer"
+    return handler
 
 
 async def charges(request: Request, control: Control) -> list[dict[str, Any]]:
@@ -207,6 +236,15 @@ TABLE: list[tuple[str, str, Handler, int]] = [
     ("/clock", "PUT", set_clock, 200),
     ("/clock/advance", "POST", advance_clock, 200),
     ("/accounts/{account_id}/registrations/{domain_name}/resolve", "POST", resolve, 200),
+    *(
+        (
+            f"/accounts/{{account_id}}/transfers/{{domain_name}}/{answer}",
+            "POST",
+            _transfer(answer),
+            200,
+        )
+        for answer in ("approve", "reject", "accept", "decline")
+    ),
     ("/accounts/{account_id}/charges", "GET", charges, 200),
     ("/faults", "GET", list_faults, 200),
     ("/faults", "POST", add_fault, 201),

@@ -222,16 +222,35 @@ class Control:
     # --- workflows and accounts -------------------------------------------------
 
     def resolve(
-        self, account_id: str, domain: str, *, confirm: bool = True, kind: str = "registration"
+        self,
+        account_id: str,
+        domain: str,
+        *,
+        confirm: bool = True,
+        kind: str = "registration",
+        sandbox: bool = False,
     ) -> Workflow:
         """Settle an ``action_required`` workflow: confirm it, or reject it."""
         self.durability.admit()
-        account = self.registrar.accounts.get(account_id)
-        if account is None:
-            raise e.NO_SUCH_ACCOUNT(account=account_id)
+        account = self._account(account_id, sandbox)
         workflow = self.registrar.resolve_action(account, domain, WorkflowKind(kind), confirm)
         self.persist()
         return workflow
+
+    def answer_transfer(self, account_id: str, domain: str, *, approve: bool) -> Workflow:
+        """Answer, as the losing registrar, a transfer in that waits on it (``blocked``)."""
+        self.durability.admit()
+        account = self._account(account_id, sandbox=False)
+        workflow = self.registrar.answer_transfer(account, domain, approve=approve)
+        self.persist()
+        return workflow
+
+    def _account(self, account_id: str, sandbox: bool) -> Account:
+        blank = Account(account_id, True, None, sandbox=sandbox)
+        account = self.registrar.accounts.get(blank.key)
+        if account is None:
+            raise e.NO_SUCH_ACCOUNT(account=account_id)
+        return account
 
     def charges(self, account_id: str) -> list[Charge]:
         return self.registrar.charges(account_id)

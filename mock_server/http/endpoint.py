@@ -29,9 +29,12 @@ from registrar_mock.http.parsing import (
 )
 from registrar_mock.http.paths import API_ROOT
 from registrar_mock.model import Account, Registrar
+from registrar_mock.model.profiles import PRODUCTION, Profile
 
-# The scope key under which the route table leaves the request's operationId.
+# The scope keys under which the route table leaves the request's operationId, and the
+# environment (production or the Registrar Sandbox) its path is in.
 OPERATION = "registrar_mock.operation"
+PROFILE = "registrar_mock.profile"
 # Set once a request's own changes are committed (before it waits for its workflow).
 SAVED = "registrar_mock.saved"
 # Real seconds a held request may wait past its deadline before it is answered as it is.
@@ -65,6 +68,15 @@ class Call:
     @property
     def clock(self) -> Clock:
         return self.host.clock
+
+    @property
+    def profile(self) -> Profile:
+        return self.registrar.profile(self.account)
+
+    @property
+    def environment(self) -> str:
+        """The path segment of the account's environment, for links."""
+        return self.profile.name
 
     def domain(self) -> str:
         return domain_name_or_400(self.request.path_params["domain_name"])
@@ -113,7 +125,8 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                 if effect.status is not None:
                     return effect.response()
             credential = credential_from_headers(request.headers, lenient=world.lenient_credentials)
-            account = host.registrar.authorize(credential, account_id)
+            profile = request.scope.get(PROFILE, PRODUCTION)
+            account = host.registrar.authorize(credential, account_id, profile)
             response = await handler(Call(request, host, account))
             if effect is not None and effect.drop == "after":
                 return DroppedResponse()

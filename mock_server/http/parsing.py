@@ -16,7 +16,14 @@ from typing import Any
 from starlette.requests import ClientDisconnect
 
 from registrar_mock import errors as e
-from registrar_mock.model.records import Contact, PrivacyMode, RegistrationRequest, SearchQuery
+from registrar_mock.model.records import (
+    Contact,
+    PrivacyMode,
+    RegistrationRequest,
+    SearchQuery,
+    TransferQuery,
+    TransferRequest,
+)
 from registrar_mock.names import MAX_NAME_LENGTH, keyword, normalize
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -40,7 +47,12 @@ CREATE_FIELDS = frozenset(
     {"domain_name", "years", "auto_renew", "privacy_mode", "contacts",
      "acknowledgements", "contact_extensions"}
 )  # fmt: skip
+TRANSFER_FIELDS = frozenset(
+    {"auth_code", "auto_renew", "privacy_mode", "contacts", "contact_extensions"}
+)
 CONTACT_ROLES = ("registrant", "administrator", "billing", "technical")
+MAX_TRANSFER_CHECK = 10
+EXTENSION_SORTS = ("name", "created_at", "updated_at")
 LEGACY_UPDATE_FIELDS = ("auto_renew", "locked", "privacy")
 
 
@@ -214,19 +226,78 @@ def parse_create(body: Mapping[str, Any]) -> RegistrationRequest:
     if "years" in body and years is None:
         raise e.YEARS_TYPE(at="/years")
 
+    auto_renew = _auto_renew(body)
+    privacy = _privacy_mode(body)
+    registrant = _registrant(body, ("acknowledgements", "contact_extensions"))
+    return RegistrationRequest(
+        domain_name=name,
+        years=years,
+        auto_renew=auto_renew,
+        privacy_mode=privacy,
+        registrant=registrant,
+    )
+
+
+def parse_transfer_in(domain: str, body: Mapping[str, Any]) -> TransferRequest:
+    """A transfer-in body; the domain comes from the path."""
+    _reject_unknown(body, TRANSFER_FIELDS)
+    auth_code = _optional_string(body, "auth_code", "")
+    return TransferRequest(
+        domain_name=domain,
+        auth_code=auth_code,
+        auto_renew=_auto_renew(body),
+        privacy_mode=_privacy_mode(body),
+        registrant=_registrant(body, ("contact_extensions",)),
+    )
+
+
+def parse_transfer_check(body: Mapping[str, Any]) -> list[TransferQuery]:
+    _reject_unknown(body, ("domains",))
+    domains = body.get("domains")
+    if domains is None:
+        raise e.TRANSFER_CHECK_EMPTY(at="/domains")
+    if not isinstance(domains, list):
+        raise e.CHECK_NOT_A_LIST(at="/domains")
+    if not domains:
+        raise e.TRANSFER_CHECK_EMPTY(at="/domains")
+    if len(domains) > MAX_TRANSFER_CHECK:
+        raise e.TRANSFER_CHECK_TOO_MANY(at="/domains")
+    queries = []
+    for index, item in enumerate(domains):
+        at = f"/domains/{index}"
+        if not isinstance(item, dict):
+            raise e.TRANSFER_CHECK_ITEM(at=at)
+        _reject_unknown(item, ("domain_name", "auth_code"), at)
+        given = _string(item, "domain_name", at)
+        auth_code = _optional_string(item, "auth_code", at)
+        # A malformed name is answered, keyed as sent, with domain_unsupported.
+        name = normalize(given) if len(given) <= MAX_NAME_INPUT else None
+        queries.append(TransferQuery(given, name, auth_code))
+    return queries
+
+
+def _auto_renew(body: Mapping[str, Any]) -> bool:
     auto_renew = body.get("auto_renew", False)
     if not isinstance(auto_renew, bool):
         raise e.MUST_BE_BOOLEAN(at="/auto_renew")
+    return auto_renew
 
+
+def _privacy_mode(body: Mapping[str, Any]) -> PrivacyMode:
     privacy = body.get("privacy_mode", "redaction")
     if privacy is False:
         # Cloudflare's published schema lists `false` where the docs say "off".
         privacy = "off"
     if privacy not in ("redaction", "off"):
         raise e.PRIVACY_MODE(at="/privacy_mode")
+    return PrivacyMode(privacy)
 
+
+def _registrant(body: Mapping[str, Any], objects: Sequence[str]) -> Contact | None:
+    """The registrant given in ``contacts``, each role checked; ``objects`` name the
+    free-form members that must at least be objects."""
     registrant = None
-    for field in ("acknowledgements", "contact_extensions"):
+    for field in objects:
         if field in body:
             _object(body[field], f"/{field}")
     if "contacts" in body:
@@ -237,13 +308,7 @@ def parse_create(body: Mapping[str, Any]) -> RegistrationRequest:
                 contact = parse_contact(contacts[role], f"/contacts/{role}")
                 if role == "registrant":
                     registrant = contact
-    return RegistrationRequest(
-        domain_name=name,
-        years=years,
-        auto_renew=auto_renew,
-        privacy_mode=PrivacyMode(privacy),
-        registrant=registrant,
-    )
+    return registrant
 
 
 def parse_contact(value: Any, at: str) -> Contact:
@@ -357,15 +422,31 @@ def parse_search(params: Any) -> tuple[SearchQuery, list[str] | None, int]:
 
 
 def parse_list(params: Any) -> tuple[str, str, int, str | None]:
-    per_page = bounded_int(single(params, "per_page"), 20, 1, MAX_PER_PAGE)
-    if per_page is None:
-        raise e.BAD_PER_PAGE(at="/per_page")
     # An empty value is not an omitted one: `direction=` is refused like any other bad value.
     sort_by = single(params, "sort_by")
     if sort_by is None:
         sort_by = "registry_created_at"
     if sort_by not in ("registry_created_at", "registry_expires_at", "name"):
         raise e.BAD_SORT_BY(at="/sort_by")
+    return (sort_by, *_page(params))
+
+
+def parse_extension_list(params: Any) -> tuple[str | None, str, str, int, str | None]:
+    """name filter, sort_by, direction, per_page, cursor."""
+    name = single(params, "name")
+    sort_by = single(params, "sort_by")
+    if sort_by is None:
+        sort_by = "name"
+    if sort_by not in EXTENSION_SORTS:
+        raise e.BAD_EXTENSION_SORT(at="/sort_by")
+    return (name.strip().lower().removeprefix(".") if name is not None else None, sort_by,
+            *_page(params))  # fmt: skip
+
+
+def _page(params: Any) -> tuple[str, int, str | None]:
+    per_page = bounded_int(single(params, "per_page"), 20, 1, MAX_PER_PAGE)
+    if per_page is None:
+        raise e.BAD_PER_PAGE(at="/per_page")
     direction = single(params, "direction")
     if direction is None:
         direction = "asc"
@@ -374,4 +455,4 @@ def parse_list(params: Any) -> tuple[str, str, int, str | None]:
     cursor = single(params, "cursor")
     if cursor is not None and len(cursor) > MAX_CURSOR_LENGTH:
         raise e.INVALID_CURSOR(at="/cursor")
-    return sort_by, direction, per_page, cursor
+    return direction, per_page, cursor

@@ -2,5 +2,6 @@
 mock's own control API beside it."""
 
 API_ROOT = "/client/v4"
-REGISTRAR = "/accounts/{account_id}/registrar"
+# Production's path, or the Registrar Sandbox's (``registrar-sandbox``).
+ENVIRONMENT = "/accounts/{{account_id}}/{environment}"
 CONTROL_ROOT = "/__mock__"

@@ -6,11 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from registrar_mock.clock import isoformat
+from registrar_mock.http.parsing import CONTACT_ROLES
+from registrar_mock.model import profiles
+from registrar_mock.model.catalogue import Extension
 from registrar_mock.model.records import (
     Availability,
     Charge,
     Registration,
     RegistrationStatus,
+    Transferability,
     WorkflowKind,
 )
 from registrar_mock.model.workflows import Workflow
@@ -18,7 +22,9 @@ from registrar_mock.model.workflows import Workflow
 STATUS_PATHS = {
     WorkflowKind.REGISTRATION: "registration-status",
     WorkflowKind.UPDATE: "update-status",
+    WorkflowKind.TRANSFER: "transfer-in-status",
 }
+PRODUCTION = profiles.PRODUCTION.name
 
 
 def _time(instant: datetime | None) -> str | None:
@@ -37,17 +43,18 @@ def registration(reg: Registration) -> dict[str, Any]:
     }
 
 
-def resource_path(account_id: str, domain: str) -> str:
-    """Paths are relative to the API root, as Cloudflare writes them in `links`."""
-    return f"/accounts/{account_id}/registrar/registrations/{domain}"
+def resource_path(account_id: str, domain: str, environment: str = PRODUCTION) -> str:
+    """Paths are relative to the API root, as Cloudflare writes them in `links`;
+    ``environment`` is the path segment of production or the sandbox."""
+    return f"/accounts/{account_id}/{environment}/registrations/{domain}"
 
 
-def status_path(workflow: Workflow) -> str:
-    base = resource_path(workflow.account_id, workflow.domain_name)
+def status_path(workflow: Workflow, environment: str = PRODUCTION) -> str:
+    base = resource_path(workflow.account_id, workflow.domain_name, environment)
     return f"{base}/{STATUS_PATHS[workflow.kind]}"
 
 
-def workflow(wf: Workflow) -> dict[str, Any]:
+def workflow(wf: Workflow, environment: str = PRODUCTION) -> dict[str, Any]:
     context = {
         key: registration(value) if isinstance(value, Registration) else value
         for key, value in wf.context.items()
@@ -57,8 +64,8 @@ def workflow(wf: Workflow) -> dict[str, Any]:
         "created_at": isoformat(wf.created_at),
         "updated_at": isoformat(wf.updated_at),
         "links": {
-            "self": status_path(wf),
-            "resource": resource_path(wf.account_id, wf.domain_name),
+            "self": status_path(wf, environment),
+            "resource": resource_path(wf.account_id, wf.domain_name, environment),
         },
         "state": wf.state.value,
         "context": context,
@@ -74,14 +81,138 @@ def availability(item: Availability) -> dict[str, Any]:
     if item.price is not None and item.registrable:
         body["pricing"] = {
             "currency": item.price.currency,
-            "registration_cost": format(item.price.registration_cost, "f"),
-            "renewal_cost": format(item.price.renewal_cost, "f"),
+            "registration_cost": _money(item.price.registration_cost),
+            "renewal_cost": _money(item.price.renewal_cost),
         }
     if item.reason is not None:
         body["reason"] = item.reason.value
     if item.tier is not None:
         body["tier"] = item.tier.value
     return body
+
+
+def _money(value: Any) -> str:
+    return format(value, "f")
+
+
+def transferability(item: Transferability) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": item.name, "transferable": item.transferable}
+    if item.price is not None and item.transferable:
+        body["pricing"] = {
+            "currency": item.price.currency,
+            "renewal_cost": _money(item.price.renewal_cost),
+            "transfer_cost": _money(item.price.transfer_cost),
+        }
+    if item.reasons:
+        body["reasons"] = [{"code": reason.value} for reason in item.reasons]
+    return body
+
+
+def extension(ext: Extension, profile: profiles.Profile = profiles.PRODUCTION) -> dict[str, Any]:
+    """An extension as the catalogue endpoints show it: its names, and JSON Schemas of
+    what registering and transferring a domain there take (what this mock checks).
+    Without express mode (the sandbox) a registration must name its registrant."""
+    registration = _registration_schema(ext)
+    if not profile.express_mode:
+        registration["required"].append("contacts")
+        registration["properties"]["contacts"]["required"] = ["registrant"]
+    return {
+        "metadata": {"name": ext.name, "tld": ext.tld},
+        "registration_schema": registration,
+        "transfer_schema": _transfer_schema(ext),
+    }
+
+
+_CONTACT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["email", "phone", "postal_info"],
+    "properties": {
+        "email": {"type": "string", "format": "email"},
+        "phone": {"type": "string", "pattern": r"^\+[0-9]{1,3}\.[0-9]{1,14}$"},
+        "fax": {"type": "string", "pattern": r"^\+[0-9]{1,3}\.[0-9]{1,14}$"},
+        "postal_info": {
+            "type": "object",
+            "required": ["name", "address"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "organization": {"type": "string"},
+                "address": {
+                    "type": "object",
+                    "required": ["street", "city", "state", "postal_code", "country_code"],
+                    "properties": {
+                        "street": {"type": "string", "minLength": 1},
+                        "city": {"type": "string", "minLength": 1},
+                        "state": {"type": "string", "minLength": 1},
+                        "postal_code": {"type": "string", "minLength": 1},
+                        "country_code": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+
+def _contacts_schema() -> dict[str, Any]:
+    # Every extension this mock offers needs the registrant only; other roles are taken.
+    return {
+        "type": "object",
+        "properties": {role: _CONTACT_SCHEMA for role in CONTACT_ROLES},
+        "additionalProperties": False,
+    }
+
+
+def _privacy_schema(ext: Extension) -> dict[str, Any]:
+    modes = ["off", "redaction"] if ext.redaction else ["off"]
+    return {"type": "string", "enum": modes, "default": modes[-1]}
+
+
+def _registration_schema(ext: Extension) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["domain_name"],
+        "properties": {
+            "domain_name": {"type": "string", "pattern": f"^[^.]+\\.{_escaped(ext.name)}$"},
+            "years": {
+                "type": "integer",
+                "minimum": ext.min_years,
+                "maximum": ext.max_years,
+                "default": ext.min_years,
+            },
+            "auto_renew": {"type": "boolean", "default": False},
+            "privacy_mode": _privacy_schema(ext),
+            "contacts": _contacts_schema(),
+            "acknowledgements": {"type": "object"},
+            "contact_extensions": {"type": "object"},
+        },
+        "additionalProperties": False,
+    }
+
+
+def _transfer_schema(ext: Extension) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "auto_renew": {"type": "boolean", "default": False},
+        "privacy_mode": _privacy_schema(ext),
+        "contacts": _contacts_schema(),
+        "contact_extensions": {"type": "object"},
+    }
+    if ext.auth_code:
+        properties["auth_code"] = {"type": "string", "contentEncoding": "base64"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["auth_code"] if ext.auth_code else [],
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _escaped(name: str) -> str:
+    return name.replace(".", "\\.")
 
 
 def legacy_domain(reg: Registration, domain_id: str) -> dict[str, Any]:
@@ -126,7 +257,7 @@ def charge(item: Charge) -> dict[str, Any]:
     return {
         "domain_name": item.domain_name,
         "kind": item.kind,
-        "amount": format(item.amount, "f"),
+        "amount": _money(item.amount),
         "currency": item.currency,
         "years": item.years,
         "at": isoformat(item.at),

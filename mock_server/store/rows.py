@@ -91,7 +91,7 @@ def account(value: str, where: str) -> Account:
 def accounts_of(db: sqlite3.Connection, version: int, ids: Iterable[str] | None) -> list[Account]:
     wanted = None if ids is None else set(ids)
     found = [account(value, where) for where, value in account_rows(db, version)]
-    return [item for item in found if wanted is None or item.id in wanted]
+    return [item for item in found if wanted is None or item.key in wanted]
 
 
 def clock_of(meta: dict[str, str]) -> datetime | None:

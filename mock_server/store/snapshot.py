@@ -31,6 +31,9 @@ from registrar_mock.model.records import (
     RegistrationStatus,
     WorkflowKind,
     WorkflowState,
+    Zone,
+    ZoneStatus,
+    ZoneType,
 )
 from registrar_mock.model.registrar import Registrar
 from registrar_mock.model.workflows import Script, Step, Workflow
@@ -123,14 +126,26 @@ def _charge(charge: Charge) -> dict[str, Any]:
     }
 
 
+def _zone(zone: Zone) -> dict[str, Any]:
+    return {
+        "name": zone.name,
+        "status": zone.status.value,
+        "dnssec": zone.dnssec,
+        "type": zone.type.value,
+    }
+
+
 def dump_account(account: Account) -> dict[str, Any]:
     return {
         "id": account.id,
+        "sandbox": account.sandbox,
         "has_billing": account.has_billing,
         "default_contact": _contact(account.default_contact),
         "registrations": [_registration(r) for r in account.registrations.values()],
         "registration_workflows": [_workflow(w) for w in account.registration_workflows.values()],
         "update_workflows": [_workflow(w) for w in account.update_workflows.values()],
+        "transfer_workflows": [_workflow(w) for w in account.transfer_workflows.values()],
+        "zones": [_zone(z) for z in account.zones.values()],
         "charges": [_charge(c) for c in account.charges],
     }
 
@@ -323,6 +338,15 @@ def _load_charge(at: _At) -> Charge:
     )
 
 
+def _load_zone(at: _At) -> Zone:
+    return Zone(
+        _domain(at, "name"),
+        at.choice("status", ZoneStatus),
+        at.get("dnssec", bool),
+        at.choice("type", ZoneType),
+    )
+
+
 def _keyed(
     items: list[_At], load: Callable[[_At], Any], key: Callable[[Any], str], what: str
 ) -> dict[str, Any]:
@@ -335,11 +359,23 @@ def _keyed(
     return found
 
 
+WORKFLOW_LISTS = {
+    "registration_workflows": WorkflowKind.REGISTRATION,
+    "update_workflows": WorkflowKind.UPDATE,
+    "transfer_workflows": WorkflowKind.TRANSFER,
+}
+
+
 def _workflows(at: _At, field: str, account_id: str) -> dict[str, Workflow]:
-    kind = WorkflowKind.REGISTRATION if field == "registration_workflows" else WorkflowKind.UPDATE
+    kind = WORKFLOW_LISTS[field]
     found: dict[str, Workflow] = {}
-    for item in at.items(field):
+    # Transfers came after version 1 was first written: older files have no such list.
+    optional = kind is WorkflowKind.TRANSFER and field not in at.data
+    for item in [] if optional else at.items(field):
         workflow = _load_workflow(item, kind, account_id)
+        if kind is WorkflowKind.TRANSFER:
+            # What the domain's expiry was elsewhere: the transfer adds to it when it succeeds.
+            item.child("changes").time("expires_at")
         if workflow.domain_name in found:
             raise SnapshotError(f"{item.path}: a second workflow for the same domain")
         found[workflow.domain_name] = workflow
@@ -352,7 +388,13 @@ def load_account(data: Any, path: str = "account") -> Account:
     account_id = at.text("id")
     if not account_id:
         raise at.fail("id", "is empty")
-    account = Account(account_id, at.get("has_billing", bool), _load_contact(at, "default_contact"))
+    sandbox = at.get("sandbox", bool) if "sandbox" in at.data else False
+    account = Account(
+        account_id,
+        at.get("has_billing", bool),
+        _load_contact(at, "default_contact"),
+        sandbox=sandbox,
+    )
     account.registrations = _keyed(
         at.items("registrations"), _load_registration, lambda r: r.domain_name, "registration"
     )
@@ -361,6 +403,9 @@ def load_account(data: Any, path: str = "account") -> Account:
             raise at.fail(f"registrations[{index}]", "names another account")
     account.registration_workflows = _workflows(at, "registration_workflows", account_id)
     account.update_workflows = _workflows(at, "update_workflows", account_id)
+    account.transfer_workflows = _workflows(at, "transfer_workflows", account_id)
+    if "zones" in at.data:
+        account.zones = _keyed(at.items("zones"), _load_zone, lambda z: z.name, "zone")
     charges = at.items("charges")
     if len(charges) > MAX_CHARGES:
         raise at.fail("charges", f"holds more than the {MAX_CHARGES} charges an account keeps")
@@ -376,15 +421,28 @@ def _check_links(at: _At, account: Account) -> None:
     """
     for index, (name, registration) in enumerate(account.registrations.items()):
         where = f"registrations[{index}]"
+        transfer = account.transfer_workflows.get(name)
+        # A domain transferred in (or being) is followed by its transfer, else by its
+        # registration; the status says which is running.
+        if registration.status is RegistrationStatus.TRANSFER_PENDING or (
+            transfer is not None and transfer.state is WorkflowState.SUCCEEDED
+        ):
+            if transfer is None:
+                raise at.fail(where, "has no transfer workflow")
+            pending = registration.status is RegistrationStatus.TRANSFER_PENDING
+            if pending == transfer.completed:
+                raise at.fail(where, "its status and its transfer's state disagree")
+            continue
         workflow = account.registration_workflows.get(name)
         if workflow is None:
             raise at.fail(where, "has no registration workflow")
         pending = registration.status is RegistrationStatus.REGISTRATION_PENDING
         if pending == workflow.completed:
             raise at.fail(where, "its status and its workflow's state disagree")
-    for index, (name, workflow) in enumerate(account.registration_workflows.items()):
-        if not workflow.completed and name not in account.registrations:
-            raise at.fail(f"registration_workflows[{index}]", "runs with no registration")
+    for field in ("registration_workflows", "transfer_workflows"):
+        for index, (name, workflow) in enumerate(getattr(account, field).items()):
+            if not workflow.completed and name not in account.registrations:
+                raise at.fail(f"{field}[{index}]", "runs with no registration")
     for index, name in enumerate(account.update_workflows):
         if name not in account.registrations:
             raise at.fail(f"update_workflows[{index}]", "has no registration")
@@ -402,16 +460,18 @@ def parse(data: Any) -> list[Account]:
 
 
 def check_together(accounts: list[Account], what: str = "accounts") -> None:
-    """What must hold across accounts: one of each id, and each domain held once."""
-    owners: set[str] = set()
+    """What must hold across accounts: one of each id (per environment), and each domain
+    held once in production and once across the sandbox."""
+    owners: dict[bool, set[str]] = {False: set(), True: set()}
     seen: set[str] = set()
     for index, account in enumerate(accounts):
-        if account.id in seen:
+        if account.key in seen:
             raise SnapshotError(f"{what}[{index}].id: a second account with the same id")
-        seen.add(account.id)
+        seen.add(account.key)
+        held = owners[account.sandbox]
         for place, name in enumerate(account.registrations):
-            if name in owners:
+            if name in held:
                 raise SnapshotError(
                     f"{what}[{index}].registrations[{place}]: held by another account too"
                 )
-            owners.add(name)
+            held.add(name)

@@ -80,7 +80,7 @@ class StateFile:
         self._meta: dict[str, str] = rows.meta_rows(db, SCHEMA_VERSION) if stored else {}
         self._accounts: dict[str, str] = {}
         for item in stored.accounts if stored else ():
-            self._accounts[item.id] = json.dumps(snapshot.dump_account(item))
+            self._accounts[item.key] = json.dumps(snapshot.dump_account(item))
 
     @classmethod
     def open(cls, path: str | Path, *, max_bytes: int | None = None) -> StateFile:
@@ -167,7 +167,7 @@ class StateFile:
         account_rows = []
         for item in accounts:
             text = json.dumps(snapshot.dump_account(item))
-            account_rows.append((item.id, text, row_digest(item.id, text)))
+            account_rows.append((item.key, text, row_digest(item.key, text)))
         meta: list[tuple[str, str, str]] = []
         for key, value, given in (
             ("scenario", scenario, scenario is not None or replace_all),

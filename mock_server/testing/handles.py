@@ -124,10 +124,39 @@ class RegistrarMockBase:
         *,
         confirm: bool = True,
         kind: str = "registration",
+        sandbox: bool = False,
     ) -> Workflow:
-        """Settle an ``action_required`` workflow: confirm it, or reject it."""
+        """Settle an ``action_required`` workflow: confirm it, or reject it. ``kind`` is
+        ``registration``, ``update`` or ``transfer_in``; ``sandbox`` picks the account's
+        Registrar Sandbox records."""
         return self._call(
-            lambda: self.app.control.resolve(account_id, domain, confirm=confirm, kind=kind)
+            lambda: self.app.control.resolve(
+                account_id, domain, confirm=confirm, kind=kind, sandbox=sandbox
+            )
+        )
+
+    def approve_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
+        """Approve, as the losing registrar, a transfer in waiting on it (``blocked``)."""
+        return self._answer(domain, account_id, approve=True)
+
+    def reject_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
+        """Reject, as the losing registrar, a transfer in: it fails ``transfer_rejected``."""
+        return self._answer(domain, account_id, approve=False)
+
+    def accept_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
+        """Accept, as the registrant, the approval a transfer in asks for by email."""
+        account = account_id or self.account_id
+        return self.resolve(account, domain, confirm=True, kind="transfer_in")
+
+    def decline_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
+        """Decline, as the registrant: the transfer fails ``transfer_declined``."""
+        account = account_id or self.account_id
+        return self.resolve(account, domain, confirm=False, kind="transfer_in")
+
+    def _answer(self, domain: str, account_id: str | None, *, approve: bool) -> Workflow:
+        account = account_id or self.account_id
+        return self._call(
+            lambda: self.app.control.answer_transfer(account, domain, approve=approve)
         )
 
     def charges(self, account_id: str | None = None) -> list[Charge]:

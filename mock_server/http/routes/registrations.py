@@ -10,7 +10,7 @@ from registrar_mock.model import Account, WorkflowKind
 from registrar_mock.model.workflows import Workflow
 
 
-def _prefers_async(call: Call) -> bool:
+def prefers_async(call: Call) -> bool:
     prefer = call.request.headers.get("prefer", "")
     return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
 
@@ -32,11 +32,14 @@ async def _hold(call: Call, account: Account, workflow: Workflow) -> Workflow:
     return call.registrar.refresh(account, workflow)
 
 
-def _workflow_response(
-    call: Call, workflow: Workflow, done_status: int, honoured: bool
+def workflow_response(
+    call: Call, workflow: Workflow, done_status: int | None, honoured: bool
 ) -> Response:
-    body = rendering.workflow(workflow)
-    if workflow.completed and not honoured:
+    """The answer to a request that started a workflow: ``done_status`` when it finished
+    while the request waited, else (or when there is none) 202 with the status resource in
+    ``Location``."""
+    body = rendering.workflow(workflow, call.environment)
+    if workflow.completed and not honoured and done_status is not None:
         return envelope.ok(body, status=done_status)
     headers = {"Location": body["links"]["self"]}
     if honoured:
@@ -48,10 +51,10 @@ def _workflow_response(
 async def create(call: Call) -> Response:
     request = parsing.parse_create(await call.json_object())
     workflow, _ = call.registrar.create_registration(call.account, request)
-    prefers_async = _prefers_async(call)
-    if not prefers_async:
+    asynchronous = prefers_async(call)
+    if not asynchronous:
         workflow = await _hold(call, call.account, workflow)
-    return _workflow_response(call, workflow, 201, prefers_async)
+    return workflow_response(call, workflow, 201, asynchronous)
 
 
 @api
@@ -73,10 +76,10 @@ async def update(call: Call) -> Response:
     domain = call.domain()
     auto_renew = parsing.parse_patch(await call.json_object())
     workflow = call.registrar.update_registration(call.account, domain, auto_renew)
-    prefers_async = _prefers_async(call)
-    if not prefers_async:
+    asynchronous = prefers_async(call)
+    if not asynchronous:
         workflow = await _hold(call, call.account, workflow)
-    return _workflow_response(call, workflow, 200, prefers_async)
+    return workflow_response(call, workflow, 200, asynchronous)
 
 
 @api
@@ -84,10 +87,10 @@ async def registration_status(call: Call) -> Response:
     workflow = call.registrar.workflow_status(
         call.account, call.domain(), WorkflowKind.REGISTRATION
     )
-    return envelope.ok(rendering.workflow(workflow))
+    return envelope.ok(rendering.workflow(workflow, call.environment))
 
 
 @api
 async def update_status(call: Call) -> Response:
     workflow = call.registrar.workflow_status(call.account, call.domain(), WorkflowKind.UPDATE)
-    return envelope.ok(rendering.workflow(workflow))
+    return envelope.ok(rendering.workflow(workflow, call.environment))
