@@ -18,7 +18,8 @@ BUNDLED = ROOT / "scenarios"
 REQUIRED = {
     "default", "slow-registry", "action-required", "registry-rejects", "near-limit",
     "no-billing", "no-default-contact", "premium-and-unsupported", "stale-search", "flaky",
-    "expiring",
+    "expiring", "transfer-succeeds", "transfer-awaits-registrant", "transfer-rejected",
+    "transfer-prerequisites", "current-api",
 }  # fmt: skip
 
 
