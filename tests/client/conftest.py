@@ -10,7 +10,7 @@ virtual too.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -97,11 +97,15 @@ class Harness:
     client: RegistrarClient  # the async client wears the same face through Blocking
     transport: Intercept
     sleeps: list[float] = field(default_factory=list)
+    account_id: str = ACCOUNT
+    sandbox: bool = False
 
     @property
     def account(self) -> Account:
+        """The client's account: its production records, or its sandbox ones."""
         # An account nobody has written to is not stored: it reads as a new, empty one.
-        return self.app.registrar.accounts.get(ACCOUNT) or Account(ACCOUNT)
+        blank = Account(self.account_id, sandbox=self.sandbox)
+        return self.app.registrar.accounts.get(blank.key) or blank
 
     def registered(self) -> set[str]:
         return set(self.account.registrations)
@@ -129,23 +133,33 @@ def mode(request: pytest.FixtureRequest) -> str:
 def connect(mode: str) -> Iterator[Connect]:
     """Open a client of the kind ``mode`` names onto a fresh app.
 
-    ``world`` is a World built in code or a bundled scenario's name. Keyword
-    arguments: ``before``/``after`` (see ``support.Intercept``),
-    ``credentials`` (client keyword arguments replacing the default token),
-    ``retry`` and ``poll`` policies.
+    ``world`` is a World built in code, a scenario document (a dict, as YAML
+    reads), or a bundled scenario's name. Keyword arguments:
+    ``before``/``after`` (see ``support.Intercept``), ``credentials`` (client
+    keyword arguments replacing the default token), ``retry``, ``poll`` and
+    ``transfer_poll`` policies, ``sandbox`` (a Registrar Sandbox client),
+    ``account`` (another account id), and ``app`` (another client on an app
+    already open, instead of a new one; its pauses are recorded apart).
     """
     with contextlib.ExitStack() as stack:
 
         def open_client(
-            world: World | str | None = None,
+            world: World | str | Mapping[str, Any] | None = None,
             *,
             before: Before | None = None,
             after: After | None = None,
             credentials: dict[str, str] | None = None,
             retry: RetryPolicy | None = None,
             poll: PollPolicy | None = None,
+            transfer_poll: PollPolicy | None = None,
+            sandbox: bool = False,
+            account: str = ACCOUNT,
+            app: MockApp | None = None,
         ) -> Harness:
-            app = create_app(world or scripted_world())
+            if app is None:
+                app = create_app(
+                    dict(world) if isinstance(world, Mapping) else world or scripted_world()
+                )
             clock = app.clock
             assert isinstance(clock, VirtualClock)
             sleeps: list[float] = []
@@ -157,6 +171,8 @@ def connect(mode: str) -> Iterator[Connect]:
                 "base_url": BASE_URL,
                 "retry": retry,
                 "poll": poll,
+                "transfer_poll": transfer_poll,
+                "sandbox": sandbox,
                 "monotonic": monotonic,
                 **(credentials if credentials is not None else {"api_token": TOKEN}),
             }
@@ -168,8 +184,8 @@ def connect(mode: str) -> Iterator[Connect]:
 
                 transport = Intercept(SyncASGITransport(app), before, after)
                 http = stack.enter_context(httpx.Client(transport=transport))
-                client = RegistrarClient(ACCOUNT, http_client=http, sleep=sleep, **options)
-                return Harness(mode, app, client, transport, sleeps)
+                client = RegistrarClient(account, http_client=http, sleep=sleep, **options)
+                return Harness(mode, app, client, transport, sleeps, account, sandbox)
 
             async def async_sleep(seconds: float) -> None:
                 sleeps.append(seconds)
@@ -181,9 +197,9 @@ def connect(mode: str) -> Iterator[Connect]:
             async_http = httpx.AsyncClient(transport=transport)
             stack.callback(portal.call, async_http.aclose)
             async_client = AsyncRegistrarClient(
-                ACCOUNT, http_client=async_http, sleep=async_sleep, **options
+                account, http_client=async_http, sleep=async_sleep, **options
             )
             face = cast(RegistrarClient, Blocking(async_client, portal))
-            return Harness(mode, app, face, transport, sleeps)
+            return Harness(mode, app, face, transport, sleeps, account, sandbox)
 
         yield open_client

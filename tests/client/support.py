@@ -124,7 +124,7 @@ class Blocking:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
-        if name == "iter_registrations":
+        if name.startswith("iter_"):
             return functools.partial(self._iterate, attribute)
         if inspect.iscoroutinefunction(attribute):
             return functools.partial(self._call, attribute)
