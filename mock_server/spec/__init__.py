@@ -36,11 +36,12 @@ def load_control() -> dict[str, Any]:
 
 @cache
 def registrar_operations() -> frozenset[str]:
-    """The operationIds of the Registrar API (what fault rules and the journal name)."""
+    """The operationIds of the Registrar API, production and sandbox (what fault rules
+    and the journal name)."""
     return frozenset(
         operation["operationId"]
         for path, item in load()["paths"].items()
-        if "/registrar/" in path
+        if "/registrar/" in path or "/registrar-sandbox/" in path
         for operation in item.values()
         if isinstance(operation, dict) and "operationId" in operation
     )
