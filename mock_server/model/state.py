@@ -128,9 +128,14 @@ class State:
             return dirty
 
     def charges(self, account_id: str) -> list[Charge]:
+        """What the account was charged, up to the clock: a workflow that has finished by
+        now has charged, whether or not anyone has polled it since."""
         with self._lock:
             account = self.accounts.get(account_id)
-            return [] if account is None else list(account.charges)
+            if account is None:
+                return []
+            self._settle(account, self.clock.now())
+            return list(account.charges)
 
     def _index(self, account: Account) -> RegistrationIndex:
         index = self._indexes.get(account.key)

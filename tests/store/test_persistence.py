@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import sqlite3
@@ -51,6 +52,44 @@ def test_a_new_app_carries_on_where_the_last_stopped(tmp_path: Path, connect: Co
 
     third = create_app(state_file=state)
     assert connect(third).get("/registrations/waiting.com").json()["result"]["status"] == "active"
+    third.close()
+
+
+def test_transfers_and_the_sandbox_survive_a_restart(tmp_path: Path, connect: Connect) -> None:
+    state = tmp_path / "state.sqlite"
+    code = base64.b64encode(b"Prereq-Code-7").decode()
+    first = create_app("transfer-prerequisites", state_file=state)
+    api = connect(first)
+    assert (
+        api.post("/registrations/ready.com/transfer-in", json={"auth_code": code}).status_code
+        == 202
+    )
+    sandbox = connect(first)
+    sandbox.base_url = str(sandbox.base_url).replace("/registrar", "/registrar-sandbox")
+    contact = {"email": "a@example.com", "phone": "+1.5555555555", "postal_info": {
+        "name": "A", "address": {"street": "1 Main", "city": "Austin", "state": "TX",
+                                 "postal_code": "78701", "country_code": "US"}}}  # fmt: skip
+    bought = {"domain_name": "ready.com", "contacts": {"registrant": contact}}
+    assert sandbox.post("/registrations", json=bought).status_code == 201
+    first.control.advance("2m")
+    exported = comparable(first.control.export_state())
+    first.close()
+
+    second = create_app(state_file=state)
+    assert comparable(second.control.export_state()) == exported
+    again = connect(second)
+    status = again.get("/registrations/ready.com/transfer-in-status").json()["result"]
+    assert status["state"] == "blocked"
+    second.control.answer_transfer(ACCOUNT, "ready.com", approve=True)
+    second.close()
+
+    third = create_app(state_file=state)
+    production = connect(third).get("/registrations/ready.com").json()["result"]
+    assert production["status"] == "active"
+    assert [c.kind for c in third.control.charges(ACCOUNT)] == ["transfer"]
+    test = connect(third)
+    test.base_url = str(test.base_url).replace("/registrar", "/registrar-sandbox")
+    assert test.get("/registrations/ready.com").json()["result"]["status"] == "active"
     third.close()
 
 
