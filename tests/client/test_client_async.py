@@ -10,10 +10,12 @@ from registrar_mock.client import (
     AsyncRegistrarClient,
     RegistrarClient,
     RegistrationStatus,
+    SandboxUnsupportedError,
     WorkflowState,
 )
 
 from .conftest import ACCOUNT, BASE_URL, TOKEN, scripted_world
+from .test_client_transfers import CODE_BYTES, SCENARIO
 
 
 @pytest.mark.anyio
@@ -52,6 +54,46 @@ async def test_async_register_and_iterate() -> None:
             r.status is RegistrationStatus.ACTIVE
             for r in (await registrar.list_registrations(per_page=10)).items
         )
+
+
+@pytest.mark.anyio
+async def test_async_extensions_transfers_and_the_sandbox() -> None:
+    app = create_app(SCENARIO)
+    clock = app.clock
+    assert isinstance(clock, VirtualClock)
+    sleeps: list[float] = []
+
+    async def advance(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock.advance(seconds)
+
+    options = {
+        "api_token": TOKEN,
+        "base_url": BASE_URL,
+        "sleep": advance,
+        "monotonic": lambda: clock.now().timestamp(),
+    }
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as http,
+        AsyncRegistrarClient(ACCOUNT, http_client=http, **options) as registrar,
+        AsyncRegistrarClient(ACCOUNT, http_client=http, sandbox=True, **options) as sandbox,
+    ):
+        names = [ext.name async for ext in registrar.iter_extensions(per_page=10)]
+        assert "com" in names and names == sorted(names)
+        com = await registrar.get_extension("com")
+        assert await registrar.get_extension("com", cached=com) is com
+
+        checked = await registrar.transfer_check([("after-two-days.com", CODE_BYTES)])
+        assert checked["after-two-days.com"].transferable
+        done = await registrar.transfer_in("after-two-days.com", auth_code=CODE_BYTES, wait=True)
+        assert done.state is WorkflowState.SUCCEEDED
+        assert max(sleeps) == 3600  # an hour at most between polls of a blocked transfer
+        status = await registrar.get_transfer_in_status("after-two-days.com")
+        assert status.completed
+
+        assert [ext.name async for ext in sandbox.iter_extensions()] == ["com", "net"]
+        with pytest.raises(SandboxUnsupportedError):
+            await sandbox.transfer_in("after-two-days.com", auth_code=CODE_BYTES)
 
 
 @pytest.mark.anyio

@@ -100,7 +100,7 @@ def _add_unknowns(body: dict[str, Any]) -> None:
     if isinstance(result, list):
         for item in result:
             item["registry_hint"] = "edge"
-            item["status"] = "transfer_pending"
+            item["status"] = "on_hold"
     if isinstance(body.get("result_info"), dict):
         body["result_info"]["total_count"] = 99
 
@@ -121,5 +121,5 @@ def test_unknown_fields_and_values_are_kept_not_refused(connect: Connect) -> Non
     assert page.extra == {"total_count": 99}
     [registration] = page.items
     assert registration.extra == {"registry_hint": "edge"}
-    assert registration.status == "transfer_pending"
+    assert registration.status == "on_hold"
     assert registration.status is not RegistrationStatus.ACTIVE

@@ -155,3 +155,75 @@ def test_a_success_without_an_envelope_is_a_format_error() -> None:
     next(flow)
     with pytest.raises(ResponseFormatError):
         flow.send(httpx.Response(200, text="not json"))
+
+
+def test_a_conditional_get_takes_a_304_as_an_answer_after_retrying_a_503() -> None:
+    request = httpx.Request("GET", URL, headers={"If-None-Match": '"v1"'})
+    flow = send_safely(request, RetryPolicy(backoff=1.0), conditional=True)
+    assert next(flow) == Send(request)
+    assert flow.send(httpx.Response(503)) == Sleep(1.0)
+    assert flow.send(None) == Send(request)
+    with pytest.raises(StopIteration) as stop:
+        flow.send(httpx.Response(304, headers={"ETag": '"v1"'}))
+    envelope: Envelope = stop.value.value
+    assert envelope.not_modified and envelope.result is None and envelope.etag == '"v1"'
+
+
+def test_the_etag_of_a_full_answer_is_kept() -> None:
+    flow = send_safely(httpx.Request("GET", URL), RetryPolicy())
+    next(flow)
+    response = ok({"metadata": {"name": "com", "tld": "com"}, "registration_schema": {}})
+    response.headers["ETag"] = '"abc"'
+    with pytest.raises(StopIteration) as stop:
+        flow.send(response)
+    assert stop.value.value.etag == '"abc"'
+    assert not stop.value.value.not_modified
+
+
+def transfer_workflow(state: str, **context: Any) -> dict[str, Any]:
+    return {
+        "state": state,
+        "completed": state in ("succeeded", "failed"),
+        "links": {"self": "/accounts/a/registrar/registrations/x.com/transfer-in-status"},
+        "context": {"domain_name": "x.com", **context},
+    }
+
+
+def test_a_transfer_is_recognised_by_its_status_link() -> None:
+    from registrar_mock.client._polling import TRANSFER_POLL, is_transfer, with_blocked_interval
+
+    assert is_transfer(WorkflowStatus.from_json(transfer_workflow("blocked")))
+    assert not is_transfer(WorkflowStatus.from_json(workflow("blocked")))
+    slower = with_blocked_interval(TRANSFER_POLL, 7200)
+    assert (slower.blocked_interval, slower.max_blocked_interval) == (7200, 7200)
+    faster = with_blocked_interval(TRANSFER_POLL, 60)
+    assert (faster.blocked_interval, faster.max_blocked_interval) == (60, 3600)
+    assert with_blocked_interval(TRANSFER_POLL, None) is TRANSFER_POLL
+    with pytest.raises(ValueError):
+        with_blocked_interval(TRANSFER_POLL, -1)
+
+
+def test_transfer_check_results_keep_the_key_when_no_name_is_sent() -> None:
+    from registrar_mock.client.models import TransferReason, transfer_check_results
+
+    results = transfer_check_results(
+        {
+            "domains": {
+                "A.com": {"transferable": False, "reasons": [{"code": "domain_locked"},
+                                                             {"code": "brand_new_reason"}]},
+                "b.com": {
+                    "name": "b.com",
+                    "transferable": True,
+                    "pricing": {"currency": "USD", "transfer_cost": "9.00",
+                                "renewal_cost": "10.00"},
+                    "promo": True,
+                },
+            }
+        }
+    )  # fmt: skip
+    assert results["A.com"].name == "A.com"
+    assert results["A.com"].reasons[0] is TransferReason.DOMAIN_LOCKED
+    assert results["A.com"].reasons[1] == "brand_new_reason"  # kept, not refused
+    assert results["b.com"].extra == {"promo": True}
+    with pytest.raises(ResponseFormatError):
+        transfer_check_results({"domains": {"c.com": {"reasons": []}}})  # no transferable
