@@ -31,7 +31,7 @@ from registrar_mock.model.records import (
 from registrar_mock.model.timeutil import add_years
 from registrar_mock.model.world import APPROVAL_WINDOW, DEFAULT_CONTACT
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import ACCOUNT, JSON, TOKEN, only_error, register
+from tests.helpers import ACCOUNT, JSON, TOKEN, only_error, register, registrar_url
 
 R = TransferReason
 S = WorkflowState
@@ -665,3 +665,31 @@ def test_the_default_still_sells_cc_and_not_io(connect: Connect) -> None:
     api = connect(create_app("default"))
     assert register(api, "still-sold.cc").status_code == 201
     assert register(api, "not-yet.io").status_code == 400
+
+
+def test_the_sandbox_offers_the_extensions_a_scenario_lists(connect: Connect) -> None:
+    def offered(app: MockApp) -> list[str]:
+        response = connect(app).get(f"{registrar_url()}-sandbox/extensions")
+        assert response.status_code == 200, response.text
+        return [item["metadata"]["name"] for item in response.json()["result"]]
+
+    assert offered(create_app("current-api")) == ["com", "net"]
+    assert offered(create_app({"sandbox": {"extensions": ["dev", "app"]}})) == ["app", "dev"]
+
+
+def test_a_transfer_scenario_survives_export_and_import(connect: Connect) -> None:
+    """The exported document carries the new keys: the imported world is the same one."""
+    app = create_app("transfer-prerequisites")
+    assert transfer(connect(app), "ready.com", PREREQ_CODE).status_code == 202
+    app.control.advance(61)
+    exported = app.control.export_state()
+    copy = create_app("default")
+    copy.control.import_state(exported)
+    api = connect(copy)
+    assert state(api, "ready.com") == "blocked"
+    copy.control.advance(5 * DAY)
+    assert state(api, "ready.com") == "succeeded"
+    body = {"domains": [{"domain_name": "locked.com"}, {"domain_name": "no-zone.com"}]}
+    found = api.post("/domain-transfer-check", json=body).json()["result"]["domains"]
+    assert found["locked.com"]["reasons"] == [{"code": "domain_locked"}]
+    assert found["no-zone.com"]["reasons"] == [{"code": "zone_not_found"}]
