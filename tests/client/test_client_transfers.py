@@ -296,6 +296,7 @@ def test_wait_polls_slowly_while_blocked_and_the_transfer_succeeds(
     assert done.registration.status is RegistrationStatus.ACTIVE
     [charge] = h.app.control.charges(ACCOUNT)
     assert charge.domain_name == "after-two-days.com"
+    assert (charge.kind, charge.amount) == ("transfer", Decimal("8.57"))
     assert h.transport.count("POST", "/transfer-in") == 1
 
 
