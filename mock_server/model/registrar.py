@@ -16,6 +16,7 @@ the state (``state``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -274,7 +275,7 @@ class Registrar(State):
             account = self._current(account)
             now = self.clock.now()
             self._settle(account, now)
-            held = lambda name: self.holder(account, name)  # noqa: E731 - a one-line lookup
+            held = functools.partial(self.holder, account)
             return transferring.check(self.view(account), account, queries, held, now)
 
     def transfer_in(self, account: Account, request: TransferRequest) -> tuple[Workflow, bool]:
