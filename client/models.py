@@ -304,6 +304,26 @@ class Extension:
             extra=f.extra(),
         )
 
+    @property
+    def requires_auth_code(self) -> bool | None:
+        """Whether a transfer in needs an auth code (the UK family's don't); None if unsaid."""
+        if self.transfer_schema is None:
+            return None
+        required = self.transfer_schema.get("required")
+        return isinstance(required, list) and "auth_code" in required
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        """The registration term's (minimum, maximum) in years, as the schema bounds it."""
+        properties = self.registration_schema.get("properties")
+        years = properties.get("years") if isinstance(properties, dict) else None
+        if not isinstance(years, dict):
+            return None
+        low, high = years.get("minimum"), years.get("maximum")
+        if isinstance(low, int) and isinstance(high, int):
+            return low, high
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Registration:
