@@ -32,7 +32,8 @@ class PollPolicy:
 
     The interval starts at ``interval`` and grows by ``multiplier`` after each
     poll up to ``max_interval``. While the workflow is ``blocked`` the same
-    happens from ``blocked_interval`` up to ``max_blocked_interval``.
+    happens from ``blocked_interval`` up to ``max_blocked_interval``. The
+    defaults suit registrations; transfers in are waited on by ``TRANSFER_POLL``.
     """
 
     interval: float = 1.0

@@ -21,8 +21,8 @@
         ├── ActionRequiredError     state "action_required"; .action, .confirmation_sent_to
         └── WorkflowTimeoutError    the caller's deadline passed first; .timeout
 
-``APIError`` subclasses are chosen by HTTP status. Safe requests (GETs and
-domain-check) are retried on ``RateLimitedError``, ``ServerError`` and
+``APIError`` subclasses are chosen by HTTP status. Safe requests (GETs,
+domain-check and domain-transfer-check) are retried on ``RateLimitedError``, ``ServerError`` and
 ``TransportError`` before one of them reaches the caller; nothing else is
 retried, and a failed workflow never is.
 """
