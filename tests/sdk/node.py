@@ -11,7 +11,9 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pytest
@@ -61,3 +63,68 @@ def call(client: dict[str, Any], *calls: dict[str, Any], timeout: float = 60) ->
         raise AssertionError(f"the Node driver failed: {done.stderr.strip()}")
     results: list[Any] = json.loads(done.stdout)
     return results
+
+
+class Session:
+    """One Node process that runs program after program (the driver's ``--session`` mode),
+    so that a test module starts Node and loads the SDK once, not once per test.
+
+    ``with Session() as node: node.call(client, *calls)`` answers as :func:`call` does.
+    """
+
+    def __init__(self, timeout: float = 60) -> None:
+        self.timeout = timeout
+        self._process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> Session:
+        self._process = subprocess.Popen(
+            ["node", str(DRIVER), "--session"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=HERE,
+        )
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            process.communicate(timeout=10)  # end of input: the driver exits
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+    def call(self, client: dict[str, Any], *calls: dict[str, Any]) -> list[Any]:
+        """Run each call with one Node client, as :func:`call` does."""
+        process = self._process
+        if process is None or process.stdin is None or process.stdout is None:
+            raise RuntimeError("the Node session is not running")
+        stdout = process.stdout
+        process.stdin.write(json.dumps({"client": client, "calls": list(calls)}) + "\n")
+        process.stdin.flush()
+        line: list[str] = []
+
+        def read() -> None:
+            line.append(stdout.readline())
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(self.timeout)
+        if reader.is_alive() or not line or not line[0]:
+            self._process = None  # it hung or ended: it can't run another program
+            process.kill()
+            _, stderr = process.communicate()
+            raise AssertionError(f"the Node driver failed: {stderr.strip() or 'no answer'}")
+        results: list[Any] = json.loads(line[0])
+        return results
