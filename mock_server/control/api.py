@@ -22,10 +22,17 @@ from registrar_mock.control.plane import Control
 from registrar_mock.http import envelope, rendering
 from registrar_mock.http.parsing import check_content_type, parse_json_object, read_body
 from registrar_mock.model.profiles import PRODUCTION, SANDBOX
+from registrar_mock.model.workflows import Workflow
 
 Handler = Callable[[Request, Control], Awaitable[Any]]
 ENVIRONMENTS = {"production": PRODUCTION, "sandbox": SANDBOX}
 TRANSFERS = "/accounts/{account_id}/transfers/{domain_name}"
+TRANSFER_ANSWERS: dict[str, Callable[[Control, str, str], Workflow]] = {
+    "approve": Control.approve_transfer,
+    "reject": Control.reject_transfer,
+    "accept": Control.accept_transfer,
+    "decline": Control.decline_transfer,
+}
 
 
 class Host(Protocol):
@@ -155,14 +162,10 @@ def _transfer(answer: str) -> Handler:
 
     async def handler(request: Request, control: Control) -> dict[str, Any]:
         _only(await _body(request, optional=True))
-        account_id = request.path_params["account_id"]
-        domain = request.path_params["domain_name"]
-        if answer in ("approve", "reject"):
-            workflow = control.answer_transfer(account_id, domain, approve=answer == "approve")
-        else:
-            workflow = control.resolve(
-                account_id, domain, confirm=answer == "accept", kind="transfer_in"
-            )
+        act = TRANSFER_ANSWERS[answer]
+        workflow = act(
+            control, request.path_params["account_id"], request.path_params["domain_name"]
+        )
         return rendering.workflow(workflow)
 
     handler.__name__ = f"{answer}_transfer"
@@ -243,7 +246,7 @@ TABLE: list[tuple[str, str, Handler, int]] = [
             _transfer(answer),
             200,
         )
-        for answer in ("approve", "reject", "accept", "decline")
+        for answer in TRANSFER_ANSWERS
     ),
     ("/accounts/{account_id}/charges", "GET", charges, 200),
     ("/faults", "GET", list_faults, 200),

@@ -245,6 +245,22 @@ class Control:
         self.persist()
         return workflow
 
+    def approve_transfer(self, account_id: str, domain: str) -> Workflow:
+        """The losing registrar approves a transfer in waiting on it: it goes on."""
+        return self.answer_transfer(account_id, domain, approve=True)
+
+    def reject_transfer(self, account_id: str, domain: str) -> Workflow:
+        """The losing registrar rejects it: it fails with ``transfer_rejected``."""
+        return self.answer_transfer(account_id, domain, approve=False)
+
+    def accept_transfer(self, account_id: str, domain: str) -> Workflow:
+        """The registrant accepts the approval a transfer in asks for by email."""
+        return self.resolve(account_id, domain, confirm=True, kind=WorkflowKind.TRANSFER.value)
+
+    def decline_transfer(self, account_id: str, domain: str) -> Workflow:
+        """The registrant declines it: the transfer fails with ``transfer_declined``."""
+        return self.resolve(account_id, domain, confirm=False, kind=WorkflowKind.TRANSFER.value)
+
     def _account(self, account_id: str, sandbox: bool) -> Account:
         blank = Account(account_id, True, None, sandbox=sandbox)
         account = self.registrar.accounts.get(blank.key)

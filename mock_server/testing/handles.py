@@ -137,27 +137,23 @@ class RegistrarMockBase:
 
     def approve_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
         """Approve, as the losing registrar, a transfer in waiting on it (``blocked``)."""
-        return self._answer(domain, account_id, approve=True)
+        account = account_id or self.account_id
+        return self._call(lambda: self.app.control.approve_transfer(account, domain))
 
     def reject_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
         """Reject, as the losing registrar, a transfer in: it fails ``transfer_rejected``."""
-        return self._answer(domain, account_id, approve=False)
+        account = account_id or self.account_id
+        return self._call(lambda: self.app.control.reject_transfer(account, domain))
 
     def accept_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
         """Accept, as the registrant, the approval a transfer in asks for by email."""
         account = account_id or self.account_id
-        return self.resolve(account, domain, confirm=True, kind="transfer_in")
+        return self._call(lambda: self.app.control.accept_transfer(account, domain))
 
     def decline_transfer(self, domain: str, account_id: str | None = None) -> Workflow:
         """Decline, as the registrant: the transfer fails ``transfer_declined``."""
         account = account_id or self.account_id
-        return self.resolve(account, domain, confirm=False, kind="transfer_in")
-
-    def _answer(self, domain: str, account_id: str | None, *, approve: bool) -> Workflow:
-        account = account_id or self.account_id
-        return self._call(
-            lambda: self.app.control.answer_transfer(account, domain, approve=approve)
-        )
+        return self._call(lambda: self.app.control.decline_transfer(account, domain))
 
     def charges(self, account_id: str | None = None) -> list[Charge]:
         account = account_id or self.account_id
