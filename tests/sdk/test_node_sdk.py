@@ -186,7 +186,9 @@ def test_extensions_list_follows_the_cursor_and_get_reads_one(run: Program) -> N
     assert com["metadata"] == {"name": "com", "tld": "com"}
     assert "domain_name" in com["registration_schema"]["required"]
     assert "auth_code" in com["transfer_schema"]["properties"]
-    assert ok(co_uk)["metadata"] == {"name": "co.uk", "tld": "uk"}
+    co_uk = ok(co_uk)
+    assert co_uk["metadata"] == {"name": "co.uk", "tld": "uk"}
+    assert "auth_code" not in co_uk["transfer_schema"]["properties"]  # the UK family needs none
     assert refused(horse, 404) == {"code": 10000, "message": "Extension not found"}
 
 

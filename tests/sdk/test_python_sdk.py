@@ -13,12 +13,14 @@ The last test checks that every method the SDK exposes under ``registrar`` and
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import cloudflare
@@ -204,6 +206,7 @@ def test_extensions_list_follows_the_cursor_and_get_reads_one(sdk: Sdk) -> None:
 
     co_uk = sdk(cf.registrar.extensions.get("co.uk", account_id=ACCOUNT))
     assert (co_uk.metadata.name, co_uk.metadata.tld) == ("co.uk", "uk")
+    assert "auth_code" not in co_uk.transfer_schema["properties"]  # the UK family needs none
 
     with pytest.raises(cloudflare.NotFoundError) as caught:
         sdk(cf.registrar.extensions.get("horse", account_id=ACCOUNT))
@@ -325,18 +328,24 @@ def test_transfer_check_answers_a_map_keyed_by_name(sdk: Sdk, mock: Mock) -> Non
     assert refused(caught)["code"] == 10000
 
 
-def test_a_transfer_in_succeeds_once_the_losing_registrar_approves(sdk: Sdk, mock: Mock) -> None:
+def test_a_transfer_in_succeeds_once_the_losing_registrar_approves(
+    sdk: Sdk, mock: Mock, tmp_path: Path
+) -> None:
     mock.reset("transfer-succeeds")
     cf = sdk.cf
+    # The SDK also takes an auth code as a file, which it sends base64-encoded.
+    code_file = tmp_path / "auth-code.txt"
+    code_file.write_bytes(base64.b64decode(PATIENT_CODE))
     checked = sdk(
         cf.registrar.transfer_check(
             account_id=ACCOUNT,
             domains=[
                 {"domain_name": MOVE, "auth_code": MOVE_CODE},
-                {"domain_name": PATIENT, "auth_code": PATIENT_CODE},
+                {"domain_name": PATIENT, "auth_code": code_file},
             ],
         )
     )
+    assert all(result.transferable for result in checked.domains.values())
     price = {name: result.pricing.transfer_cost for name, result in checked.domains.items()}
 
     raw = sdk(
@@ -377,7 +386,7 @@ def test_a_transfer_in_succeeds_once_the_losing_registrar_approves(sdk: Sdk, moc
     assert mock.charges() == []  # charged only once it succeeds
 
     # patient.net's registrar never answers: the control API approves for it.
-    sdk(cf.registrar.transfer_in.create(PATIENT, account_id=ACCOUNT, auth_code=PATIENT_CODE))
+    sdk(cf.registrar.transfer_in.create(PATIENT, account_id=ACCOUNT, auth_code=code_file))
     mock.advance("61s")
     assert sdk(cf.registrar.transfer_in_status.get(PATIENT, account_id=ACCOUNT)).state == "blocked"
     mock.transfer("approve", PATIENT)
