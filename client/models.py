@@ -288,12 +288,21 @@ class Extension:
     transfer_schema: dict[str, Any] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # metadata fields beyond name, tld
     etag: str | None = None
+    # What registrar-mock adds beyond the SDKs' types (None from a server that doesn't):
+    # prices, and through which channel (api, dashboard, frozen) each is possible.
+    pricing: Pricing | None = None
+    transfer_cost: Decimal | None = None
+    registration_channel: str | None = None
+    transfer_channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, value: object, etag: str | None = None) -> Self:
         f = Fields(value, "extension")
         meta = Fields(f.opt_object("metadata"), "extension.metadata")
+        prices = f.opt_object("pricing")
+        registration = Fields(f.opt_object("registration") or {}, "extension.registration")
+        transfer = Fields(f.opt_object("transfer") or {}, "extension.transfer")
         return cls(
             name=meta.string("name"),
             tld=meta.string("tld"),
@@ -301,6 +310,10 @@ class Extension:
             transfer_schema=f.opt_object("transfer_schema"),
             metadata=meta.extra(),
             etag=etag,
+            pricing=None if prices is None else Pricing.from_json(prices),
+            transfer_cost=None if prices is None else _opt_decimal(prices, "transfer_cost"),
+            registration_channel=registration.opt_string("channel"),
+            transfer_channel=transfer.opt_string("channel"),
             extra=f.extra(),
         )
 
@@ -323,6 +336,10 @@ class Extension:
         if isinstance(low, int) and isinstance(high, int):
             return low, high
         return None
+
+
+def _opt_decimal(value: dict[str, Any], key: str) -> Decimal | None:
+    return Fields(value, "pricing").decimal(key) if key in value else None
 
 
 @dataclass(frozen=True, slots=True)

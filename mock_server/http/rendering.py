@@ -120,6 +120,19 @@ def extension(ext: Extension, profile: profiles.Profile = profiles.PRODUCTION) -
         "metadata": {"name": ext.name, "tld": ext.tld},
         "registration_schema": registration,
         "transfer_schema": _transfer_schema(ext),
+        # Beyond the SDKs' types: what a client would otherwise learn by trying.
+        "pricing": {
+            "currency": ext.currency,
+            "registration_cost": _money(ext.registration_cost),
+            "renewal_cost": _money(ext.renewal_cost),
+            "transfer_cost": _money(ext.transfer_price),
+        },
+        "registration": {
+            "channel": ext.channel.value,
+            "min_years": ext.min_years,
+            "max_years": ext.max_years,
+        },
+        "transfer": {"channel": ext.transfers.value, "auth_code": ext.auth_code},
     }
 
 
@@ -221,6 +234,9 @@ def legacy_domain(reg: Registration, domain_id: str) -> dict[str, Any]:
     statuses = ["clientTransferProhibited"] if reg.locked else ["ok"]
     if reg.status is RegistrationStatus.REGISTRATION_PENDING:
         statuses = ["pendingCreate"]
+    transferring = reg.status is RegistrationStatus.TRANSFER_PENDING
+    if transferring:
+        statuses = ["pendingTransfer"]
     body: dict[str, Any] = {
         "id": domain_id,
         "available": False,
@@ -234,6 +250,17 @@ def legacy_domain(reg: Registration, domain_id: str) -> dict[str, Any]:
     }
     if reg.expires_at is not None:
         body["expires_at"] = isoformat(reg.expires_at)
+    if transferring:
+        # Still at the losing registrar: what the transfer has passed, and what it waits for.
+        del body["current_registrar"]
+        body["transfer_in"] = {
+            "accept_foa": "ok",
+            "approve_transfer": "pending",
+            "can_cancel_transfer": False,
+            "disable_privacy": "ok",
+            "enter_auth_code": "ok",
+            "unlock_domain": "ok",
+        }
     contact = reg.registrant
     if contact is not None:
         first, _, last = contact.name.partition(" ")

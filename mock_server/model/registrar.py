@@ -304,6 +304,7 @@ class Registrar(State):
                 created_at=accepted.foreign.created_at,
                 expires_at=None,  # not known here until the transfer completes
                 years=transferring.TRANSFER_YEARS,
+                locked=False,  # it had to be unlocked to leave; Cloudflare locks it on arrival
                 auto_renew=request.auto_renew,
                 privacy_mode=request.privacy_mode,
                 registrant=accepted.registrant,

@@ -282,6 +282,7 @@ class State:
             else:  # a transfer in: the term it had elsewhere, a year longer
                 before = datetime.fromisoformat(str(workflow.changes["expires_at"]))
                 registration.expires_at = add_years(before, TRANSFER_YEARS)
+                registration.locked = True
                 self._charge(account, registration, at, kind="transfer", years=TRANSFER_YEARS)
             self._index(account).put(registration)
             workflow.extra_context["registration"] = dataclasses.replace(registration)

@@ -43,6 +43,9 @@ def test_get_extension_is_typed_with_its_schemas(connect: Connect) -> None:
     assert com.years == (1, 10)
     assert com.etag is not None and com.etag.startswith('"')
     assert com.extra == {} and com.metadata == {}
+    assert com.pricing is not None and str(com.pricing.registration_cost) == "8.57"
+    assert str(com.transfer_cost) == "8.57"
+    assert (com.registration_channel, com.transfer_channel) == ("api", "api")
 
     # A leading dot is the caller's spelling, not part of the name.
     assert h.client.get_extension(".com").name == "com"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Callable
+
 import httpx
 
+from registrar_mock import create_app
 from tests.helpers import only_error, register
 
 # The fields the documented Domain type has, and nothing else.
@@ -85,3 +89,20 @@ def test_updating_a_domain_the_account_does_not_hold_is_403(api: httpx.Client) -
             "code": 10000,
             "message": "Domain doesn't belong to the user",
         }
+
+
+def test_a_domain_being_transferred_in_shows_its_transfer(
+    connect: Callable[..., httpx.Client],
+) -> None:
+    app = create_app("transfer-succeeds")
+    api = connect(app)
+    code = base64.b64encode(b"Kx7-Move-Me-In").decode()
+    assert (
+        api.post("/registrations/move-me-in.com/transfer-in", json={"auth_code": code}).status_code
+        == 202
+    )
+    domain = api.get("/domains/move-me-in.com").json()["result"]
+    assert domain["registry_statuses"] == "pendingTransfer"
+    assert "current_registrar" not in domain and "expires_at" not in domain
+    assert domain["transfer_in"]["approve_transfer"] == "pending"
+    assert domain["locked"] is False

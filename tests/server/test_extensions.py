@@ -57,6 +57,10 @@ def test_each_item_has_metadata_and_json_schemas(api: httpx.Client) -> None:
     assert "auth_code" not in transfer["properties"]
     com = api.get("/extensions/com").json()["result"]["transfer_schema"]
     assert com["required"] == ["auth_code"]
+    # Beyond the SDKs' types: prices, term limits and channels, as the catalogue holds them.
+    assert item["registration"] == {"channel": "dashboard", "min_years": 1, "max_years": 10}
+    assert item["transfer"] == {"channel": "api", "auth_code": False}
+    assert item["pricing"]["transfer_cost"] == "0.00"
 
 
 def test_the_name_filter_is_exact(api: httpx.Client) -> None:
