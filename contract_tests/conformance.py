@@ -12,7 +12,7 @@ folds what happened into a :class:`Report` per operation. The pytest tests and t
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -36,18 +36,27 @@ from registrar_mock.contract_tests.defaults import (  # noqa: E402 - re-exported
     DEFAULT_TOKEN,
 )
 
-# What `--read-only` keeps: requests that change nothing. domain-check is a POST only
-# to carry its list of names.
+# What `--read-only` keeps: requests that change nothing. domain-check and
+# domain-transfer-check are POSTs only to carry their lists of names. Sandbox writes are
+# left out too: its purchases persist, and take the name from every other sandbox user.
+_READ_IN_BOTH = (
+    "domain-discovery-search",
+    "domain-discovery-check",
+    "domain-registration-list",
+    "domain-registration-get",
+    "domain-registration-get-status",
+    "domain-registration-get-update-status",
+    "extension-list",
+    "extension-get",
+)
 READ_ONLY_OPERATIONS = frozenset(
     {
-        "registrar-domain-discovery-search",
-        "registrar-domain-discovery-check",
+        *(f"registrar-{name}" for name in _READ_IN_BOTH),
+        *(f"registrar-sandbox-{name}" for name in _READ_IN_BOTH),
         "registrar-domains-list-domains",
         "registrar-domains-get-domain",
-        "registrar-domain-registration-list",
-        "registrar-domain-registration-get",
-        "registrar-domain-registration-get-status",
-        "registrar-domain-registration-get-update-status",
+        "registrar-domain-transfer-check",
+        "registrar-domain-transfer-in-get-status",
     }
 )
 
@@ -67,6 +76,19 @@ BUSINESS_RULE_REJECTIONS: dict[str, str] = {
     # Whether q is only an extension ("com", ".app"), which the docs refuse with 1003,
     # depends on the catalogue, which no pattern in the spec can list.
     "registrar-domain-discovery-search": "q is a bare extension",
+    # Whether a domain can move here (registered elsewhere, unlocked, out of its transfer
+    # window, a zone in the account, ...) depends on the world; the default has no
+    # domain a transfer could take, so nearly every well-formed request is refused.
+    "registrar-domain-transfer-in": "domain not transferable",
+    # Cursors are opaque here too.
+    "registrar-extension-list": "cursor not issued by the server",
+    # The sandbox's operations, for the same reasons; a name another sandbox user bought
+    # is taken for everyone.
+    "registrar-sandbox-domain-registration-list": "cursor not issued by the server",
+    "registrar-sandbox-domain-registration-create": "domain not registrable",
+    "registrar-sandbox-domain-discovery-check": "no checkable name in the list",
+    "registrar-sandbox-domain-discovery-search": "q is a bare extension",
+    "registrar-sandbox-extension-list": "cursor not issued by the server",
 }
 
 
@@ -102,6 +124,9 @@ class Settings:
     seed: int = DEFAULT_SEED
     stateful: bool = True
     mode: str = "all"  # "positive", "negative" or "all" (schemathesis's generation modes)
+    # Fixed parameters per operationId, e.g. {"registrar-domain-transfer-in":
+    # {"domain_name": "example.com"}}: to aim an operation at a name the world can use.
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def examples(self) -> int:
@@ -131,6 +156,10 @@ def config(settings: Settings) -> schemathesis.Config:
             },
         }
         for operation_id in BUSINESS_RULE_REJECTIONS
+    ]
+    operations += [
+        {"include-operation-id": operation_id, "parameters": dict(fixed)}
+        for operation_id, fixed in settings.parameters.items()
     ]
     phases: dict[str, Any] = {"stateful": {"enabled": settings.stateful}}
     if settings.read_only:

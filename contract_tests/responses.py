@@ -64,15 +64,19 @@ def bodies(schema: Mapping[str, Any], *, extras: bool = True) -> st.SearchStrate
 
 
 def _merge(parts: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """``allOf`` of object schemas as one: later parts refine the properties of earlier ones."""
-    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    """``allOf`` as one schema: properties and required lists add up, and later parts
+    refine the rest (an envelope and its result; a shared string type and a description)."""
+    merged: dict[str, Any] = {}
     for part in parts:
-        part = _merge(part["allOf"]) if "allOf" in part else part
-        merged["properties"].update(part.get("properties", {}))
-        merged["required"] = sorted(set(merged["required"]) | set(part.get("required", [])))
-        for key in ("additionalProperties", "nullable"):
-            if key in part:
-                merged[key] = part[key]
+        if "allOf" in part:
+            part = {**_merge(part["allOf"]), **{k: v for k, v in part.items() if k != "allOf"}}
+        for key, value in part.items():
+            if key == "properties":
+                merged["properties"] = {**merged.get("properties", {}), **value}
+            elif key == "required":
+                merged["required"] = sorted(set(merged.get("required", [])) | set(value))
+            else:
+                merged[key] = value
     return merged
 
 
@@ -132,7 +136,11 @@ def _object(schema: Mapping[str, Any], extras: bool) -> st.SearchStrategy[dict[s
     required = set(schema.get("required", []))
     fields = {name: _build(dict(sub), extras) for name, sub in properties.items()}
     optional = [name for name in fields if name not in required]
-    open_ended = schema.get("additionalProperties", True) is not False
+    additional = schema.get("additionalProperties", True)
+    open_ended = additional is not False
+    # A map such as transfer-check's answers, keyed by name: its members follow a schema.
+    members = _build(dict(additional), extras) if isinstance(additional, dict) else SCALARS
+    keys = EXTRA_KEYS if not isinstance(additional, dict) else st.text(min_size=1, max_size=12)
 
     @st.composite
     def draw_object(draw: st.DrawFn) -> dict[str, JSON]:
@@ -140,8 +148,9 @@ def _object(schema: Mapping[str, Any], extras: bool) -> st.SearchStrategy[dict[s
         for name in optional:
             if draw(st.booleans()):
                 value[name] = draw(fields[name])
-        if extras and open_ended and draw(st.booleans()):
-            value.update(draw(st.dictionaries(EXTRA_KEYS, SCALARS, max_size=2)))
+        if open_ended and (extras or isinstance(additional, dict)) and draw(st.booleans()):
+            extra = draw(st.dictionaries(keys, members, max_size=2))
+            value.update({key: item for key, item in extra.items() if key not in fields})
         return value
 
     return draw_object()

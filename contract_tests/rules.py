@@ -8,12 +8,17 @@ generated-response tests and the CLI all share them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 TERMINAL_STATES = frozenset({"succeeded", "failed"})
 # Cloudflare's own codes start at 1000; anything lower is not a Cloudflare error code.
 MIN_ERROR_CODE = 1000
+# The answers HTTP itself sends without a body, so without the v4 envelope.
+BODILESS_STATUSES = frozenset({204, 304})
+# An entity tag as RFC 9110 section 8.8.3 writes it: optionally weak, always quoted.
+_ETAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"')
 
 
 def envelope_problems(body: Any, status: int) -> list[str]:
@@ -97,14 +102,65 @@ def availability_problems(result: Any) -> list[str]:
     return problems
 
 
+def transferability_problems(result: Any, sent: Iterable[str] | None = None) -> list[str]:
+    """A transfer check answers each domain sent, under the name it was sent as;
+    ``pricing`` comes exactly when ``transferable`` is true, ``reasons`` exactly when false."""
+    domains = result.get("domains") if isinstance(result, dict) else None
+    if not isinstance(domains, dict):
+        return []
+    problems = []
+    for key, item in domains.items():
+        if not isinstance(item, dict):
+            continue
+        transferable = item.get("transferable")
+        if ("pricing" in item) is not (transferable is True):
+            problems.append(f"{key}: `pricing` present={'pricing' in item}, "
+                            f"transferable={transferable}")  # fmt: skip
+        reasons = item.get("reasons")
+        if transferable is True and reasons:
+            problems.append(f"{key}: a transferable domain carries `reasons`")
+        if transferable is False and not reasons:
+            problems.append(f"{key}: a domain that can't be transferred says no reason")
+    if sent is not None:
+        wanted = set(sent)
+        missing = sorted(wanted - set(domains))
+        extra = sorted(set(domains) - wanted)
+        problems += [f"{name}: sent, but not answered" for name in missing]
+        problems += [f"{name}: answered, but not sent" for name in extra]
+    return problems
+
+
+def not_modified_problems(status: int, content: bytes, etag: str | None) -> list[str]:
+    """A 304 has no body, and says which entity tag still holds."""
+    problems = []
+    if status == 304 and content:
+        problems.append(f"a 304 carries a body: {content[:200]!r}")
+    if status == 304 and etag is None:
+        problems.append("a 304 does not repeat the ETag")
+    return problems
+
+
+def etag_problems(etag: str | None) -> list[str]:
+    """An ETag is one quoted entity tag, optionally weak (RFC 9110 section 8.8.3)."""
+    if etag is None:
+        return ["the answer has no ETag"]
+    if not _ETAG.fullmatch(etag):
+        return [f"ETag {etag!r} is not a quoted entity tag"]
+    return []
+
+
 def item_key(item: Any) -> str | None:
-    """What identifies an item of a list: a registration's or a legacy domain's name."""
+    """What identifies an item of a list: a registration's or a legacy domain's name,
+    or an extension's (in its ``metadata``)."""
     if not isinstance(item, dict):
         return None
     for key in ("domain_name", "id", "name"):
         value = item.get(key)
         if isinstance(value, str):
             return value
+    metadata = item.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+        return str(metadata["name"])
     return None
 
 

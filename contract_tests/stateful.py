@@ -3,12 +3,13 @@
 ``traced(schema)`` returns schemathesis's state machine for the schema, subclassed to
 record every step: which link led to it and what the server answered. Tests use the
 trace to prove the machine really walked the documented sequences, such as
-create → registration-status → get → patch → update-status.
+create → registration-status → get → patch → update-status, their sandbox twins, and
+transfer-in → transfer-in-status → get when the world has a domain to transfer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ class Step:
     status: int
     case_id: str = ""
     parent_id: str | None = None  # the step whose answer the link read
+    # As sent. A link may fill some parameters and leave others as generated.
+    path_parameters: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -77,6 +80,8 @@ def traced(
     account_id: str | None = None,
     exclude: Sequence[CheckFunction] = (),
     reset: Callable[[], object] | None = None,
+    path_parameters: Mapping[str, Mapping[str, str]] | None = None,
+    body_fields: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[type[APIStateMachine], Trace]:
     """The state machine, tracing each scenario; every request goes to ``account_id`` if given.
 
@@ -84,11 +89,18 @@ def traced(
     state machine does not, so the account is set here.) ``exclude`` leaves checks out,
     to show what the rest catch on their own. ``reset`` is called before each scenario:
     hypothesis replays scenarios while shrinking, and they must meet the same server state.
+    ``path_parameters`` and ``body_fields`` fix values per operationId, in the cases that
+    didn't come by a link: they aim, say, transfer-in at a domain the world lets move,
+    with its auth code, which generated values never are.
     """
+    fixed = {key: dict(value) for key, value in (path_parameters or {}).items()}
+    fields = {key: dict(value) for key, value in (body_fields or {}).items()}
     trace = Trace()
     base = schema.as_state_machine()
 
     class TracedStateMachine(base):  # type: ignore[valid-type,misc]
+        generated = True  # whether this step's case was generated, not reached by a link
+
         def setup(self) -> None:
             super().setup()
             if reset is not None:
@@ -99,6 +111,12 @@ def traced(
             super().before_call(case)
             if account_id is not None and "account_id" in case.path_parameters:
                 case.path_parameters["account_id"] = account_id
+            operation_id = schema.get_operation_id(case.operation)
+            if self.generated and operation_id in fixed:
+                case.path_parameters.update(fixed[operation_id])
+            if self.generated and operation_id in fields and isinstance(case.body, dict):
+                # A new dict: the drawn one may be hypothesis's own, kept for replays.
+                case.body = {**case.body, **fields[operation_id]}
 
         def validate_response(
             self,
@@ -116,6 +134,7 @@ def traced(
             )
 
         def step(self, input: StepInput) -> StepOutput:
+            self.generated = input.transition is None or not input.is_applied
             output: StepOutput = super().step(input)
             transition = input.transition
             link = link_name(transition.id) if transition is not None and input.is_applied else None
@@ -123,8 +142,9 @@ def traced(
                 schema.get_operation_id(input.case.operation) or input.case.operation.label
             )
             parent = transition.parent_id if transition is not None else None
+            sent = {k: str(v) for k, v in (input.case.path_parameters or {}).items()}
             trace.scenarios[-1].append(
-                Step(operation_id, link, output.response.status_code, input.case.id, parent)
+                Step(operation_id, link, output.response.status_code, input.case.id, parent, sent)
             )
             return output
 
