@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,9 +12,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.contract_tests.conformance import DEFAULT_ACCOUNT, DEFAULT_TOKEN
+from registrar_mock.model.records import Zone
 from registrar_mock.model.world import (
     AccountSpec,
     ApiKey,
+    ForeignDomain,
     SeedRegistration,
     World,
     default_registry,
@@ -26,18 +29,33 @@ KEY = "c0ffee0123456789abcdef0123456789abcde"  # a Global API Key: 37 lowercase 
 BASE_URL = "http://mock/client/v4"
 # More than a default page (20), so the first page of a list always has a cursor.
 SEEDED = tuple(f"seeded-{index:02d}.{ext}" for index in range(12) for ext in ("com", "dev"))
+# Domains at another registrar that the account under test can transfer in: the spec's
+# examples name them (example.com is the domain_name example, example-shop.com the
+# transfer check's), with the auth code of the examples, base64 "c2VjcmV0LWVwcC1jb2Rl".
+AUTH_CODE = "secret-epp-code"
+TRANSFERABLE = ("example.com", "example-shop.com")
 
 
-def contract_world() -> World:
+def transferable(name: str, **fields: Any) -> ForeignDomain:
+    return ForeignDomain(name, auth_code=AUTH_CODE, **fields)
+
+
+def contract_world(*foreign: ForeignDomain) -> World:
     """The default world, but the account under test knows its credentials, so a wrong
-    token is refused (403) rather than accepted, and holds a few domains, so lists page."""
+    token is refused (403) rather than accepted, holds a few domains, so lists page, and
+    has zones for domains it can transfer in (``TRANSFERABLE``, or ``foreign``)."""
+    elsewhere = foreign or tuple(transferable(name) for name in TRANSFERABLE)
     account = AccountSpec(
         ACCOUNT,
         tokens=(TOKEN,),
         api_keys=(ApiKey(EMAIL, KEY),),
         registrations=tuple(SeedRegistration(name) for name in SEEDED),
+        zones=tuple(Zone(domain.name) for domain in elsewhere),
     )
-    return World(accounts=(account,), registry=default_registry())
+    registry = dataclasses.replace(
+        default_registry(), elsewhere={domain.name: domain for domain in elsewhere}
+    )
+    return World(accounts=(account,), registry=registry)
 
 
 def contract_app() -> MockApp:

@@ -19,6 +19,12 @@ STATUS = "registrar-domain-registration-get-status"
 CHECK = "registrar-domain-discovery-check"
 SEARCH = "registrar-domain-discovery-search"
 GET = "registrar-domain-registration-get"
+EXTENSIONS = "registrar-extension-list"
+EXTENSION = "registrar-extension-get"
+TRANSFER_CHECK = "registrar-domain-transfer-check"
+TRANSFER_IN = "registrar-domain-transfer-in"
+SANDBOX_CREATE = "registrar-sandbox-domain-registration-create"
+SANDBOX_EXTENSIONS = "registrar-sandbox-extension-list"
 
 
 def _path(scope: Scope) -> str:
@@ -92,6 +98,46 @@ def let_anyone_in(scope: Scope) -> Scope:
     return {**scope, "headers": headers}
 
 
+def without_header(name: bytes) -> Any:
+    def rewrite(scope: Scope) -> Scope:
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != name]
+        return {**scope, "headers": headers}
+
+    return rewrite
+
+
+def pricing_when_not_transferable(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    result = body.get("result")
+    for item in (result.get("domains") or {}).values() if isinstance(result, dict) else []:
+        if not item["transferable"]:
+            item["pricing"] = {"currency": "USD", "renewal_cost": "1", "transfer_cost": "1"}
+    return status, body
+
+
+def forgets_a_domain(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    result = body.get("result")
+    domains = result.get("domains") if isinstance(result, dict) else None
+    if isinstance(domains, dict) and domains:
+        domains.pop(next(iter(domains)))
+    return status, body
+
+
+def production_links_in_the_sandbox(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    result = body.get("result")
+    if isinstance(result, dict) and isinstance(result.get("links"), dict):
+        links = result["links"]
+        links["self"] = links["self"].replace("/registrar-sandbox/", "/registrar/")
+    return status, body
+
+
+def transfer_points_at_registration(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    result = body.get("result")
+    if isinstance(result, dict) and isinstance(result.get("links"), dict):
+        links = result["links"]
+        links["self"] = links["self"].replace("/transfer-in-status", "/registration-status")
+    return status, body
+
+
 def status_forgets(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
     if _path(scope).endswith("/registration-status") and status == 200:
         return 404, {
@@ -121,6 +167,30 @@ CASES = [
     pytest.param(None, let_anyone_in, [SEARCH], "credentials_required", id="no-auth-needed"),
     pytest.param(wrong_self_link, None, [CREATE], "workflow_links_resolve", id="wrong-links-self"),
     pytest.param(status_forgets, None, [CREATE], "workflow_links_resolve", id="status-404"),
+    pytest.param(
+        None, without_header(b"if-none-match"), [EXTENSIONS, EXTENSION, SANDBOX_EXTENSIONS],
+        "etag_revalidates", id="if-none-match-ignored",
+    ),
+    pytest.param(
+        pricing_when_not_transferable, None, [TRANSFER_CHECK],
+        "transfer_check_answers_each_domain", id="pricing-when-not-transferable",
+    ),
+    pytest.param(
+        forgets_a_domain, None, [TRANSFER_CHECK], "transfer_check_answers_each_domain",
+        id="transfer-check-forgets-a-domain",
+    ),
+    pytest.param(
+        None, without_header(b"prefer"), [CREATE, SANDBOX_CREATE, TRANSFER_IN],
+        "prefer_async_honoured", id="prefer-ignored",
+    ),
+    pytest.param(
+        production_links_in_the_sandbox, None, [SANDBOX_CREATE], "workflow_links_resolve",
+        id="sandbox-links-to-production",
+    ),
+    pytest.param(
+        transfer_points_at_registration, None, [TRANSFER_IN], "workflow_links_resolve",
+        id="transfer-links-to-registration-status",
+    ),
 ]  # fmt: skip
 
 
@@ -141,6 +211,10 @@ def test_the_unbroken_wrapper_passes() -> None:
     """The wrapper itself breaks nothing: the same runs pass without a mutation."""
     settings = conformance.Settings(max_examples=5, stateful=False)
     schema = conformance.in_process(Broken(contract_app()), settings)
-    schema = conformance.only(schema, [LIST, LEGACY_LIST, CREATE, STATUS, CHECK, SEARCH, GET])
+    schema = conformance.only(
+        schema,
+        [LIST, LEGACY_LIST, CREATE, STATUS, CHECK, SEARCH, GET, EXTENSIONS, EXTENSION,
+         TRANSFER_CHECK, TRANSFER_IN, SANDBOX_CREATE, SANDBOX_EXTENSIONS],
+    )  # fmt: skip
     report = conformance.run(schema)
     assert report.ok, "\n".join(map(str, report.findings))

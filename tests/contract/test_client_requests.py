@@ -21,26 +21,35 @@ from registrar_mock.contract_tests.transport import TransportFactory
 from registrar_mock.contract_tests.validating import RequestValidator, SpecViolation
 from registrar_mock.testing import SyncASGITransport
 
-from .support import ACCOUNT, BASE_URL, EMAIL, KEY, SEEDED, TOKEN, contract_app
+from .support import ACCOUNT, AUTH_CODE, BASE_URL, EMAIL, KEY, SEEDED, TOKEN, contract_app
 
 CONTACT = Contact(
     email="ada@example.com", phone="+1.5555555555", name="Ada Lovelace",
     street="123 Main St", city="Austin", state="TX", postal_code="78701",
     country_code="US", organization="Example Inc", fax="+1.5555555556",
 )  # fmt: skip
-EVERY_OPERATION = {
-    "registrar-domain-discovery-search",
-    "registrar-domain-discovery-check",
+# Those of both environments, then production's own.
+IN_BOTH = {
+    "domain-discovery-search",
+    "domain-discovery-check",
+    "domain-registration-create",
+    "domain-registration-list",
+    "domain-registration-get",
+    "domain-registration-update",
+    "domain-registration-get-status",
+    "domain-registration-get-update-status",
+    "extension-list",
+    "extension-get",
+}
+EVERY_OPERATION = {f"registrar-{name}" for name in IN_BOTH} | {
     "registrar-domains-list-domains",
     "registrar-domains-get-domain",
     "registrar-domains-update-domain",
-    "registrar-domain-registration-create",
-    "registrar-domain-registration-list",
-    "registrar-domain-registration-get",
-    "registrar-domain-registration-update",
-    "registrar-domain-registration-get-status",
-    "registrar-domain-registration-get-update-status",
+    "registrar-domain-transfer-check",
+    "registrar-domain-transfer-in",
+    "registrar-domain-transfer-in-get-status",
 }
+EVERY_SANDBOX_OPERATION = {f"registrar-sandbox-{name}" for name in IN_BOTH}
 
 
 @pytest.fixture
@@ -58,22 +67,43 @@ def _seconds(app: MockApp) -> Callable[[], float]:
     return lambda: (app.clock.now() - start).total_seconds()
 
 
-@pytest.fixture(params=["token", "email-and-key"])
-def registrar(
-    request: pytest.FixtureRequest, app: MockApp, validating_transport: TransportFactory
+def _connect(
+    app: MockApp, factory: TransportFactory, credentials: str, *, sandbox: bool = False
 ) -> Iterator[RegistrarClient]:
-    transport = validating_transport(SyncASGITransport(app), responses=True)
-    credentials = (
-        {"api_token": TOKEN} if request.param == "token" else {"api_email": EMAIL, "api_key": KEY}
-    )
+    transport = factory(SyncASGITransport(app), responses=True)
+    keys = {"api_token": TOKEN} if credentials == "token" else {"api_email": EMAIL, "api_key": KEY}
     with (
         httpx.Client(transport=transport) as http,
         RegistrarClient(
-            ACCOUNT, base_url=BASE_URL, http_client=http, **credentials,
+            ACCOUNT, base_url=BASE_URL, http_client=http, **keys, sandbox=sandbox,
             sleep=_clock(app).advance, monotonic=_seconds(app),
         ) as client,
     ):  # fmt: skip
         yield client
+
+
+@pytest.fixture(params=["token", "email-and-key"])
+def registrar(
+    request: pytest.FixtureRequest, app: MockApp, validating_transport: TransportFactory
+) -> Iterator[RegistrarClient]:
+    yield from _connect(app, validating_transport, request.param)
+
+
+@pytest.fixture(params=["token", "email-and-key"])
+def sandbox(
+    request: pytest.FixtureRequest, app: MockApp, validating_transport: TransportFactory
+) -> Iterator[RegistrarClient]:
+    yield from _connect(app, validating_transport, request.param, sandbox=True)
+
+
+def drive_the_catalogue(client: RegistrarClient) -> None:
+    first = client.list_extensions(per_page=5, sort_by="name", direction="desc")
+    assert first.cursor
+    client.list_extensions(per_page=5, sort_by="name", direction="desc", cursor=first.cursor)
+    assert client.list_extensions(name="com").items[0].name == "com"
+    assert len(list(client.iter_extensions(per_page=7))) > 1
+    com = client.get_extension("com")
+    assert client.get_extension("com", cached=com) is com  # a 304 hands back the one held
 
 
 def drive_every_method(registrar: RegistrarClient) -> None:
@@ -101,6 +131,30 @@ def drive_every_method(registrar: RegistrarClient) -> None:
     later = registrar.update_registration(SEEDED[1], auto_renew=True, prefer_async=True)
     registrar.wait_for_workflow(later)
     assert update.completed
+    drive_the_catalogue(registrar)
+    checked = registrar.transfer_check(["example-shop.com", ("example.com", b"not the code")])
+    assert checked["example-shop.com"].transferable
+    started = registrar.transfer_in("example-shop.com", auth_code=AUTH_CODE.encode())
+    assert not started.completed
+    assert registrar.get_transfer_in_status("example-shop.com").state == started.state
+
+
+def drive_every_sandbox_method(sandbox: RegistrarClient) -> None:
+    sandbox.search("coffee shop")
+    sandbox.check(["sandbox-one.com", "sandbox-one.org"])
+    done = sandbox.register("sandbox-one.com", years=2, registrant=CONTACT)
+    assert done.state == "succeeded"
+    pending = sandbox.create_registration("sandbox-two.net", registrant=CONTACT, prefer_async=True)
+    sandbox.get_registration_status("sandbox-two.net")
+    sandbox.wait_for_workflow(pending)
+    page = sandbox.list_registrations(per_page=1, sort_by="name")
+    sandbox.list_registrations(per_page=1, sort_by="name", cursor=page.cursor)
+    sandbox.get_registration("sandbox-one.com")
+    sandbox.update_registration("sandbox-one.com", auto_renew=True)
+    sandbox.get_update_status("sandbox-one.com")
+    assert [ext.name for ext in sandbox.iter_extensions()] == ["com", "net"]
+    com = sandbox.get_extension("com")
+    assert sandbox.get_extension("com", cached=com) is com
 
 
 def test_every_client_method_sends_what_the_spec_allows(
@@ -109,6 +163,14 @@ def test_every_client_method_sends_what_the_spec_allows(
     drive_every_method(registrar)
     validating_transport.assert_conforms()
     assert validating_transport.operations_seen() == EVERY_OPERATION
+
+
+def test_every_sandbox_method_sends_what_the_spec_allows(
+    sandbox: RegistrarClient, validating_transport: TransportFactory
+) -> None:
+    drive_every_sandbox_method(sandbox)
+    validating_transport.assert_conforms()
+    assert validating_transport.operations_seen() == EVERY_SANDBOX_OPERATION
 
 
 def test_the_async_client_sends_what_the_spec_allows(

@@ -23,12 +23,14 @@ from registrar_mock.client import (
     AuthenticationError,
     ConflictError,
     DomainAvailability,
+    Extension,
     LegacyDomain,
     NotFoundError,
     Page,
     RegistrarClient,
     Registration,
     RetryPolicy,
+    TransferCheckResult,
     ValidationError,
     WorkflowStatus,
 )
@@ -83,7 +85,44 @@ CALLS: dict[str, tuple[Call, Callable[[Any], bool]]] = {
         lambda c: c.get_update_status("acme.com"),
         WorkflowStatus.__instancecheck__,
     ),
-}
+    "registrar-extension-list": (
+        lambda c: c.list_extensions(),
+        lambda r: isinstance(r, Page) and all(isinstance(i, Extension) for i in r.items),
+    ),
+    "registrar-extension-get": (lambda c: c.get_extension("com"), Extension.__instancecheck__),
+    "registrar-domain-transfer-check": (
+        lambda c: c.transfer_check(["acme.com", ("acme.net", b"epp-code")]),
+        lambda r: all(isinstance(k, str) and isinstance(v, TransferCheckResult)
+                      for k, v in r.items()),
+    ),
+    "registrar-domain-transfer-in": (
+        lambda c: c.transfer_in("acme.com", auth_code=b"epp-code"),
+        WorkflowStatus.__instancecheck__,
+    ),
+    "registrar-domain-transfer-in-get-status": (
+        lambda c: c.get_transfer_in_status("acme.com"),
+        WorkflowStatus.__instancecheck__,
+    ),
+}  # fmt: skip
+# The sandbox's operations are the production ones, called on a sandbox client.
+SANDBOX = "registrar-sandbox-"
+CALLS.update(
+    {
+        f"{SANDBOX}{operation_id.removeprefix('registrar-')}": CALLS[operation_id]
+        for operation_id in (
+            "registrar-domain-discovery-search",
+            "registrar-domain-discovery-check",
+            "registrar-domain-registration-create",
+            "registrar-domain-registration-list",
+            "registrar-domain-registration-get",
+            "registrar-domain-registration-update",
+            "registrar-domain-registration-get-status",
+            "registrar-domain-registration-get-update-status",
+            "registrar-extension-list",
+            "registrar-extension-get",
+        )
+    }
+)
 # A 400 about credentials is an AuthenticationError (Cloudflare's 9106, 6003, ...).
 ERRORS: dict[int, tuple[type[APIError], ...]] = {
     400: (ValidationError, AuthenticationError),
@@ -114,14 +153,16 @@ def test_every_operation_is_exercised() -> None:
     assert {documented.operation_id for documented in DOCUMENTED} == set(CALLS)
 
 
-def _client(status: int, body: Any, headers: dict[str, str]) -> RegistrarClient:
+def _client(
+    status: int, body: Any, headers: dict[str, str], *, sandbox: bool = False
+) -> RegistrarClient:
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, json=body, headers=headers)
 
     http = httpx.Client(transport=httpx.MockTransport(answer))
     return RegistrarClient(
         ACCOUNT, api_token=TOKEN, base_url=BASE_URL, http_client=http,
-        retry=RetryPolicy(max_retries=0),
+        retry=RetryPolicy(max_retries=0), sandbox=sandbox,
     )  # fmt: skip
 
 
@@ -134,9 +175,13 @@ def test_the_client_reads_every_documented_response(
 ) -> None:
     body = data.draw(responses.bodies(documented.schema), label="body")
     assert _fits(documented, body) == []  # the generator is held to the spec too
-    headers = {"Location": "/accounts/x/registrar/registrations/acme.com/registration-status"}
+    headers = {
+        "Location": "/accounts/x/registrar/registrations/acme.com/registration-status",
+        "ETag": '"0123456789abcdef"',
+    }
     call, is_typed = CALLS[documented.operation_id]
-    with _client(documented.status, body, headers) as client:
+    sandbox = documented.operation_id.startswith(SANDBOX)
+    with _client(documented.status, body, headers, sandbox=sandbox) as client:
         if documented.status < 300:
             assert is_typed(call(client)), json.dumps(body)[:500]
         else:
