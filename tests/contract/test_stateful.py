@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import hypothesis
 import pytest
 from schemathesis.core.failures import FailureGroup
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.contract_tests import checks, conformance, stateful
+from registrar_mock.testing import SyncASGITransport
 
-from .support import ACCOUNT, AUTH_CODE, Broken, contract_app
+from .support import ACCOUNT, AUTH_CODE, BASE_URL, TOKEN, Broken, contract_app
 
 CREATE = "registrar-domain-registration-create"
 STATUS = "registrar-domain-registration-get-status"
@@ -59,15 +62,32 @@ def _settings() -> hypothesis.settings:
     )
 
 
+def seeded_sandbox(app: MockApp) -> Callable[[], None]:
+    """A reset that also buys two sandbox domains: the world can seed production's
+    registrations but not the sandbox's, and a list must show one for its link."""
+
+    def reset() -> None:
+        app.control.reset()
+        with httpx.Client(transport=SyncASGITransport(app), base_url=BASE_URL) as http:
+            for name in ("seeded-sandbox-1.com", "seeded-sandbox-2.net"):
+                answer = http.post(
+                    f"/accounts/{ACCOUNT}/registrar-sandbox/registrations",
+                    json={"domain_name": name, "contacts": {"registrant": REGISTRANT}},
+                    headers={"Authorization": f"Bearer {TOKEN}"},
+                )
+                assert answer.status_code == 201, answer.text
+
+    return reset
+
+
 @pytest.mark.parametrize("environment", ["production", "sandbox"])
 def test_the_machine_walks_every_documented_sequence(environment: str) -> None:
     # Valid data only, so that a chain isn't cut short by a deliberately bad request.
     app = contract_app()
     schema = conformance.in_process(app, conformance.Settings(mode="positive"))
     schema = conformance.only(schema, map(IN[environment], REGISTRATIONS))
-    machine, trace = stateful.traced(
-        schema, ACCOUNT, reset=app.control.reset, body_fields=WITH_REGISTRANT
-    )
+    reset = seeded_sandbox(app) if environment == "sandbox" else app.control.reset
+    machine, trace = stateful.traced(schema, ACCOUNT, reset=reset, body_fields=WITH_REGISTRANT)
     machine.run(settings=_settings())
     assert {
         "GetRegistrationStatus",
