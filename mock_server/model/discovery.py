@@ -19,8 +19,7 @@ SEARCH_VARIANTS = (("my", ""), ("get", ""), ("the", ""), ("", "hq"), ("", "onlin
 
 def taken(world: World, owners: Mapping[str, str], name: str) -> bool:
     """Held by an account of this mock, or by somebody else at the registry."""
-    registry = world.registry
-    return name in owners or name in registry.taken or name in registry.stale_in_search
+    return name in owners or world.registry.registered(name)
 
 
 def search(
@@ -72,7 +71,7 @@ def _search_view(world: World, owners: Mapping[str, str], name: str) -> Availabi
     if extension is None:  # candidates are built from supported extensions only
         return Availability(name, False, reason=Reason.EXTENSION_NOT_SUPPORTED)
     registry = world.registry
-    if name in owners or name in registry.taken:
+    if name in owners or name in registry.taken or name in registry.elsewhere:
         return Availability(name, False, reason=Reason.DOMAIN_UNAVAILABLE)
     premium = registry.premium.get(name)
     if premium is not None:

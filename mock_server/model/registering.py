@@ -32,6 +32,12 @@ class Accepted:
     years: int
 
 
+def check_contacts(profile: Profile, request: RegistrationRequest) -> None:
+    """Without express mode (the sandbox) a registration must name its registrant."""
+    if not profile.express_mode and request.registrant is None:
+        raise e.NO_EXPRESS_MODE(at="/contacts/registrant")
+
+
 def accept(
     world: World,
     profile: Profile,
@@ -54,10 +60,10 @@ def accept(
         raise e.PREMIUM(at="/domain_name")
     if taken(world, owners, name):
         raise e.UNAVAILABLE(at="/domain_name")
-    registrant = request.registrant or (account.default_contact if profile.express_mode else None)
+    check_contacts(profile, request)
+    registrant = request.registrant or account.default_contact
     if registrant is None:
-        refusal = e.NO_CONTACT if profile.express_mode else e.NO_EXPRESS_MODE
-        raise refusal(at="/contacts/registrant")
+        raise e.NO_CONTACT(at="/contacts/registrant")
     years = request.years if request.years is not None else extension.min_years
     if not extension.min_years <= years <= extension.max_years:
         raise e.YEARS_RANGE(

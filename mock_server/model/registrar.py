@@ -152,9 +152,12 @@ class Registrar(State):
             self._settle(account, now)
             name = request.domain_name
             existing = account.registration_workflows.get(name)
-            if name in account.registrations and existing is not None:
-                return existing, False
             profile = self.profile(account)
+            if name in account.registrations and existing is not None:
+                # A repeat is answered with the registration under way, if it is itself a
+                # request the environment takes (the sandbox wants the registrant named).
+                registering.check_contacts(profile, request)
+                return existing, False
             owners = self.owners(account)
             accepted = registering.accept(self.view(account), profile, account, owners, request)
             # The first write to an account is what keeps it.
@@ -291,6 +294,9 @@ class Registrar(State):
             name = request.domain_name
             existing = account.transfer_workflows.get(name)
             if existing is not None and name in account.registrations:
+                # Asking again is answered with the transfer under way, but only if the
+                # request itself is sound: a malformed auth code is refused either way.
+                transferring.check_format(request)
                 return existing, False
             world = self.view(account)
             accepted = transferring.accept(

@@ -115,6 +115,12 @@ def decode_auth_code(text: str) -> bytes | None:
         return None
 
 
+def check_format(request: TransferRequest) -> None:
+    """Refuse an auth code that is not base64, whatever else holds."""
+    if request.auth_code is not None and decode_auth_code(request.auth_code) is None:
+        raise e.AUTH_CODE_FORMAT(at="/auth_code")
+
+
 def price(extension: Extension) -> TransferPrice:
     return TransferPrice(extension.currency, extension.transfer_price, extension.renewal_cost)
 

@@ -152,4 +152,4 @@ def test_every_spec_operation_requires_credentials() -> None:
                 assert response.status_code == 400, f"{method.upper()} {path}"
                 assert only_error(response)["code"] == 9106, f"{method.upper()} {path}"
                 checked += 1
-    assert checked == 11
+    assert checked == 26  # 16 production operations and the sandbox's 10

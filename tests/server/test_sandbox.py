@@ -203,3 +203,10 @@ def test_journal_names_sandbox_operations(app: MockApp, sandbox: httpx.Client) -
         "registrar-sandbox-domain-registration-create",
         "registrar-sandbox-extension-get",
     ]
+
+
+def test_asking_again_without_the_registrant_is_still_refused(sandbox: httpx.Client) -> None:
+    assert buy(sandbox, "twice.com").status_code == 201
+    again = sandbox.post("/registrations", json={"domain_name": "twice.com"})
+    assert again.status_code == 400
+    assert only_error(again)["source"] == {"pointer": "/contacts/registrant"}

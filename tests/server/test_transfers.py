@@ -367,3 +367,30 @@ def test_journal_and_export_cover_transfers(api: httpx.Client, app: MockApp) -> 
     mock.advance("6d")
     fresh.advance("6d")
     assert [c.domain_name for c in fresh.charges()] == ["ready.com"]
+
+
+def test_a_domain_at_another_registrar_is_not_registrable(api: httpx.Client) -> None:
+    checked = api.post("/domain-check", json={"domains": ["ready.com"]}).json()
+    assert checked["result"]["domains"] == [
+        {"name": "ready.com", "registrable": False, "reason": "domain_unavailable"}
+    ]
+    refused = api.post("/registrations", json={"domain_name": "ready.com"})
+    assert refused.status_code == 400
+    assert only_error(refused)["message"] == "Domain is not available for registration"
+
+
+def test_asking_again_with_a_malformed_code_is_still_refused(api: httpx.Client) -> None:
+    assert transfer(api, "ready.com", auth_code=CODE).status_code == 202
+    again = transfer(api, "ready.com", auth_code="not base64!")
+    assert again.status_code == 400
+    assert only_error(again)["source"] == {"pointer": "/auth_code"}
+
+
+def test_a_preference_with_parameters_is_still_respond_async(api: httpx.Client) -> None:
+    response = api.post(
+        "/registrations",
+        json={"domain_name": "prefer-params.com"},
+        headers={"Prefer": "wait=5, respond-async; foo=1"},
+    )
+    assert response.status_code == 202
+    assert response.headers["Preference-Applied"] == "respond-async"

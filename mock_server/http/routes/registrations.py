@@ -12,7 +12,10 @@ from registrar_mock.model.workflows import Workflow
 
 def prefers_async(call: Call) -> bool:
     prefer = call.request.headers.get("prefer", "")
-    return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
+    # RFC 7240: preferences are comma-separated, each may carry ";parameters".
+    return any(
+        part.split(";", 1)[0].strip().lower() == "respond-async" for part in prefer.split(",")
+    )
 
 
 async def _hold(call: Call, account: Account, workflow: Workflow) -> Workflow:
