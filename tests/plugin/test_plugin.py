@@ -53,7 +53,7 @@ def test_scenarios_by_name_path_and_document_and_clear_failures(inner: pytest.Py
     output = result.stdout.str()
     for line in [
         "@pytest.mark.registrar_scenario('atlantis'): atlantis: no such scenario file or bundled "
-        "scenario (bundled: action-required, default,",
+        "scenario (bundled: action-required, current-api, default,",
         "@pytest.mark.registrar_scenario('worlds/broken.yaml'): ",
         "worlds/broken.yaml: accounts[0].billing: must be a boolean (true or false)",
         "@pytest.mark.registrar_scenario('default', seed='seven'): option seed: must be an integer",
