@@ -1,21 +1,26 @@
 """Server conformance: the project's spec, schemathesis, our checks, and a runner.
 
-``in_process(app)`` and ``against(base_url)`` load the spec the server serves at
-``/client/v4/openapi.json`` into a schemathesis schema configured the same way:
-credentials, the account under test, every default check plus ours (``checks.py``),
-positive and negative data, and a fixed seed. ``run(schema)`` drives schemathesis's
-engine through all its phases (examples, coverage, fuzzing, stateful links) and
-folds what happened into a :class:`Report` per operation. The pytest tests and the
-``registrar-mock contract`` command both go through here.
+``in_process(app)`` loads the spec the app serves at ``/client/v4/openapi.json``;
+``against(base_url)`` loads the spec bundled with the package (``registrar_mock.spec``),
+or another file or URL, and aims it at ``base_url``, so the server need not serve a
+spec at all (Cloudflare's API serves none there). Both give a schemathesis schema
+configured the same way: credentials, the account under test, every default check plus
+ours (``checks.py``), positive and negative data, and a fixed seed. ``run(schema)``
+drives schemathesis's engine through all its phases (examples, coverage, fuzzing,
+stateful links) and folds what happened into a :class:`Report` per operation. The
+pytest tests and the ``registrar-mock contract`` command both go through here.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
+from registrar_mock import spec as project_spec
 from registrar_mock.extras import requires
 
 with requires("contract", "the contract kit"):
@@ -189,13 +194,41 @@ def in_process(app: Any, settings: Settings | None = None) -> OpenApiSchema:
     return _select(schema, settings)
 
 
-def against(base_url: str, settings: Settings | None = None) -> OpenApiSchema:
-    """The schema served by a running server at ``base_url`` (ending in ``/client/v4``)."""
+def against(
+    base_url: str, settings: Settings | None = None, *, spec: str | Path | None = None
+) -> OpenApiSchema:
+    """The schema for a running server at ``base_url`` (ending in ``/client/v4``).
+
+    ``spec`` is the document to test against: ``None`` for the one bundled with the
+    package, else a file's path or an ``http(s)://`` URL. Nothing is fetched from the
+    server itself; every request goes to ``base_url``, whatever the spec's ``servers``.
+    """
     settings = settings or Settings()
     base = base_url.rstrip("/")
-    schema = schemathesis.openapi.from_url(f"{base}/openapi.json", config=config(settings))
+    schema = load_spec(spec, config(settings))
     schema.config.update(base_url=base)
     return _select(schema, settings)
+
+
+def load_spec(spec: str | Path | None, configured: schemathesis.Config) -> OpenApiSchema:
+    """The bundled spec (``None``), a file, or a URL, as a schemathesis schema."""
+    if spec is None:
+        # A copy: the loaded document is shared with the validating transport.
+        return schemathesis.openapi.from_dict(copy.deepcopy(project_spec.load()), config=configured)
+    if isinstance(spec, str) and spec.startswith(("http://", "https://")):
+        return schemathesis.openapi.from_url(spec, config=configured)
+    path = Path(spec)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    return schemathesis.openapi.from_path(path, config=configured)
+
+
+def describe_spec(spec: str | Path | None) -> str:
+    """Where ``load_spec`` takes the spec from, for a person."""
+    if spec is None:
+        info = project_spec.load().get("info", {})
+        return f"the bundled spec (registrar_mock/spec/openapi.yaml, version {info.get('version')})"
+    return str(spec)
 
 
 def _select(schema: OpenApiSchema, settings: Settings) -> OpenApiSchema:
