@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import copy
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from registrar_mock import create_app
 from registrar_mock import spec as project_spec
 from registrar_mock.contract_tests import cli, conformance, defaults
 from tests.helpers import ACCOUNT as README_ACCOUNT
-from tests.helpers import JSON, TOKEN
+from tests.helpers import JSON, ROOT, TOKEN
 
 
 def _free_port() -> int:
@@ -246,6 +247,26 @@ def test_a_spec_that_cannot_be_loaded(tmp_path: Path, capsys: pytest.CaptureFixt
     code, output = _run("--base-url", "http://127.0.0.1:9/client/v4", "--spec", str(missing))
     assert code == 2 and output == ""
     assert f"cannot load {missing}" in capsys.readouterr().err
+
+
+def test_the_readme_documents_every_option() -> None:
+    """The README's contract-testing section names each option, and its commands parse."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Contract testing", 1)[1].split("\n## ", 1)[0]
+    parser = argparse.ArgumentParser()
+    cli.configure(parser)
+    options = {
+        option
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+    assert options <= set(re.findall(r"--[a-z][a-z-]*", section))
+    commands = re.findall(r"```sh\n(registrar-mock contract .*?)```", section, re.S)
+    assert len(commands) == 2
+    for command in commands:
+        args = parser.parse_args(shlex.split(command.replace("\\\n", " "))[2:])
+        assert args.base_url.endswith("/client/v4")
 
 
 def test_bad_arguments() -> None:
