@@ -20,6 +20,7 @@ from registrar_mock import scenarios
 from registrar_mock.clock import Clock, SystemClock, VirtualClock
 from registrar_mock.control import Control
 from registrar_mock.control.api import routes as control_routes
+from registrar_mock.control.journal import MAX_BODY
 from registrar_mock.control.plane import anchored
 from registrar_mock.errors import ApiError
 from registrar_mock.http import envelope, guard
@@ -108,22 +109,41 @@ class MockApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         status = 0
+        response_headers: list[tuple[bytes, bytes]] = []
+        request_body: list[bytes] = []
+        response_body: list[bytes] = []
+        kept = [0, 0]  # bytes of the request's and the response's bodies kept so far
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            chunk = message.get("body", b"")
+            if message["type"] == "http.request" and chunk and kept[0] < MAX_BODY:
+                request_body.append(chunk[: MAX_BODY - kept[0]])
+                kept[0] += len(chunk)
+            return message
 
         async def recording_send(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_headers
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_headers = message.get("headers", [])
+            elif message["type"] == "http.response.body" and kept[1] < MAX_BODY:
+                chunk = message.get("body", b"")
+                if chunk:
+                    response_body.append(chunk[: MAX_BODY - kept[1]])
+                    kept[1] += len(chunk)
             await send(message)
 
         arrived = self.clock.now()
         started = time.perf_counter()
         try:
-            await super().__call__(scope, receive, recording_send)
+            await super().__call__(scope, recording_receive, recording_send)
         finally:
             account = None
             if path.startswith(_ACCOUNTS):
                 account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
             journal = self.control.journal
+            dropped = bool(scope.get(DROPPED))
             journal.record(
                 arrived,
                 scope["method"],
@@ -131,19 +151,23 @@ class MockApp(Starlette):
                 scope.get("query_string", b""),
                 account,
                 scope.get(OPERATION),
-                None if scope.get(DROPPED) else (status or 500),
+                None if dropped else (status or 500),
                 time.perf_counter() - started,
+                request_headers=scope["headers"],
+                request_body=b"".join(request_body),
+                response_headers=() if dropped else response_headers,
+                response_body=b"" if dropped else b"".join(response_body),
             )
             if access_log.isEnabledFor(logging.INFO):
-                entry = journal.latest()
+                line = journal.latest_summary()
                 access_log.info(
                     "%s %s account=%s status=%s %.1fms",
-                    entry.method,
-                    entry.path,
-                    entry.account or "-",
-                    "dropped" if entry.status is None else entry.status,
-                    entry.duration_ms,
-                    extra={"request": entry.to_json()},
+                    line["method"],
+                    line["path"],
+                    line["account"] or "-",
+                    "dropped" if line["dropped"] else line["status"],
+                    line["duration_ms"],
+                    extra={"request": line},
                 )
 
 

@@ -209,6 +209,7 @@ async def journal(request: Request, control: Control) -> list[dict[str, Any]]:
         account=query.get("account"),
         operation=query.get("operation"),
         status=int(status) if status is not None else None,
+        domain=query.get("domain"),
     )
     return [entry.to_json() for entry in entries]
 

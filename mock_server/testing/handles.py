@@ -7,7 +7,7 @@ drives one behind a real server. Both have the same methods.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -51,13 +51,47 @@ class JournalView:
         account: str | None = None,
         operation: str | None = None,
         status: int | None = None,
+        domain: str | None = None,
+        body: Mapping[str, Any] | None = None,
     ) -> list[Entry]:
-        """Oldest first; ``path`` matches as a substring, the rest exactly."""
+        """Oldest first; ``path`` matches as a substring, ``body`` as a subset of the
+        request's JSON body, the rest exactly."""
         found: list[Entry] = self._call(
             lambda: self._control.journal.entries(
-                method=method, path=path, account=account, operation=operation, status=status
+                method=method, path=path, account=account, operation=operation,
+                status=status, domain=domain, body=body,
+            )
+        )  # fmt: skip
+        return found
+
+    def assert_called(
+        self,
+        operation: str,
+        *,
+        times: int | None = None,
+        domain: str | None = None,
+        body: Mapping[str, Any] | None = None,
+        status: int | None = None,
+    ) -> list[Entry]:
+        """Assert ``operation`` was called (``times`` exactly, else at least once), with
+        ``body`` contained in the request's; the matching entries. A failure shows each
+        call of the operation and how it differed, and every request that matched no route
+        with its closest operation."""
+        found: list[Entry] = self._call(
+            lambda: self._control.journal.assert_called(
+                operation, times=times, domain=domain, body=body, status=status
             )
         )
+        return found
+
+    def assert_not_called(
+        self, operation: str, *, domain: str | None = None, body: Mapping[str, Any] | None = None
+    ) -> None:
+        self.assert_called(operation, times=0, domain=domain, body=body)
+
+    def unmatched(self) -> list[Entry]:
+        """Requests that matched no route, each with its ``near_miss``."""
+        found: list[Entry] = self._call(self._control.journal.unmatched)
         return found
 
     def clear(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import ACCOUNT, JSON, register
+from tests.helpers import ACCOUNT, JSON, TOKEN, register
 
 Connect = Callable[..., httpx.Client]
 
@@ -136,7 +136,12 @@ def test_journal_records_and_filters(control: httpx.Client, api: httpx.Client) -
     assert first["account"] == ACCOUNT
     assert first["operation"] == "registrar-domain-registration-create"
     assert first["at"] == "2026-01-01T00:00:00Z"
-    assert "Bearer" not in str(entries)
+    # The credential is masked: its scheme shows, the token never does.
+    assert TOKEN not in str(entries)
+    assert first["request_headers"]["authorization"] == "Bearer ***"
+    assert first["request_body"] == {"domain_name": "logged.com"}
+    assert first["response_body"]["result"]["state"] == "succeeded"
+    assert first["domain"] == "logged.com"
     assert len(result(control.get("/journal", params={"status": "404"}))) == 1  # type: ignore[arg-type]
     assert len(result(control.get("/journal", params={"method": "post"}))) == 1  # type: ignore[arg-type]
     assert len(result(control.get("/journal", params={"path": "/logged.com"}))) == 1  # type: ignore[arg-type]
