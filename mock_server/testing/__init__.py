@@ -3,8 +3,9 @@
 ``ASGITransport`` and ``SyncASGITransport`` drive an app with no socket;
 ``RegistrarMock`` and ``RegistrarMockServer`` are the handles the pytest fixtures
 give (``pytest_plugin`` is a thin layer over them); ``LiveServer`` serves an app
-from a background thread. Names are imported on first use, so the pytest plugin
-costs nothing until a test asks for it.
+from a background thread; ``MockServer`` is one for scripts and ``unittest``, and
+``mock_registrar`` starts one and points the ``CLOUDFLARE_*`` environment at it. Names
+are imported on first use, so the pytest plugin costs nothing until a test asks for it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from registrar_mock.testing.handles import RegistrarMock, RegistrarMockServer
     from registrar_mock.testing.live import LiveServer
+    from registrar_mock.testing.standalone import MockServer, current_server, mock_registrar
     from registrar_mock.testing.transports import ASGITransport, SyncASGITransport
 
 _EXPORTS = {
@@ -23,14 +25,20 @@ _EXPORTS = {
     "RegistrarMock": "handles",
     "RegistrarMockServer": "handles",
     "LiveServer": "live",
+    "MockServer": "standalone",
+    "mock_registrar": "standalone",
+    "current_server": "standalone",
 }
 
 __all__ = [
     "ASGITransport",
     "LiveServer",
+    "MockServer",
     "RegistrarMock",
     "RegistrarMockServer",
     "SyncASGITransport",
+    "current_server",
+    "mock_registrar",
 ]
 
 

@@ -7,6 +7,7 @@ drives one behind a real server. Both have the same methods.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import cached_property
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 DEFAULT_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
 # A well-formed API token (40 of [A-Za-z0-9_-]): an open world accepts any such token.
 DEFAULT_TOKEN = "registrar-mock-fixture-token-00000000000"
-IN_PROCESS_URL = "http://registrar-mock/client/v4"
+IN_PROCESS_ORIGIN = "http://registrar-mock"
+IN_PROCESS_URL = f"{IN_PROCESS_ORIGIN}/client/v4"
 
 T = TypeVar("T")
 
@@ -245,6 +247,21 @@ class RegistrarMockBase:
             return {"Authorization": f"Bearer {given['api_token']}"}
         return {"X-Auth-Email": given["api_email"], "X-Auth-Key": given["api_key"]}
 
+    def environment(self, account_id: str | None = None) -> dict[str, str | None]:
+        """The ``CLOUDFLARE_*`` variables that point the official SDKs (and an app that
+        reads ``CLOUDFLARE_ACCOUNT_ID``) at this mock; None means unset."""
+        from registrar_mock.testing.redirect import environment
+
+        account = account_id or self.account_id
+        return environment(self.base_url, account, self.credentials(account))
+
+    def redirect(self, account_id: str | None = None) -> contextlib.AbstractContextManager[None]:
+        """While active, ``Cloudflare()`` with no arguments reaches this mock: the
+        environment points at it (restored afterwards)."""
+        from registrar_mock.testing.redirect import redirected
+
+        return redirected(self.environment(account_id))
+
     def _authenticate(self, request: httpx.Request) -> httpx.Request:
         if not any(h in request.headers for h in ("authorization", "x-auth-email", "x-auth-key")):
             request.headers.update(self.headers())
@@ -314,6 +331,16 @@ class RegistrarMock(RegistrarMockBase):
     """The ``registrar_mock`` fixture: an in-process mock with no socket."""
 
     base_url = IN_PROCESS_URL
+    control_url = f"{IN_PROCESS_ORIGIN}/__mock__"  # reached while redirect() is active
+
+    @contextlib.contextmanager
+    def redirect(self, account_id: str | None = None) -> Iterator[None]:
+        """As for a server, and with no socket: while active, every ``httpx`` client (the
+        SDKs' too) sends requests for this mock's URL to the app in-process."""
+        from registrar_mock.testing.redirect import intercepting, redirected
+
+        with intercepting(self.app, IN_PROCESS_ORIGIN), redirected(self.environment(account_id)):
+            yield
 
     def _transport(self) -> httpx.BaseTransport:
         from registrar_mock.testing.transports import SyncASGITransport

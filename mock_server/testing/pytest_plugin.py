@@ -25,6 +25,12 @@ Installed with the package (entry point ``pytest11``, name ``registrar_mock``)::
     ``start="2026-06-01T00:00:00Z"``, ``sync_wait="2s"``, ``faults=[]``. Without
     the marker a test gets the bundled ``default`` scenario.
 
+While either is active, the ``CLOUDFLARE_*`` environment points at it
+(``CLOUDFLARE_BASE_URL``, ``CLOUDFLARE_API_TOKEN``, ``CLOUDFLARE_ACCOUNT_ID``; any other
+credential variable is unset), so an application that builds ``Cloudflare()`` with no
+arguments reaches the mock; in-process, httpx requests for the mock's URL are routed to
+the app with no socket. The environment is restored after the test.
+
 Both fixtures have the same methods (the control API as Python) and clients:
 ``http_client`` (httpx), ``client()`` (the reference client), ``cloudflare``
 (the official SDK) and ``registrar`` (its ``.registrar`` resource). Time is
@@ -89,7 +95,8 @@ def registrar_mock(request: pytest.FixtureRequest) -> Iterator[RegistrarMock]:
     scenario = marked_scenario(request.node)
     mock = RegistrarMock(create_app(scenario), Path(request.node.path).parent)
     try:
-        yield mock
+        with mock.redirect():
+            yield mock
     finally:
         mock.close()
 
@@ -117,6 +124,7 @@ def registrar_mock_server(
     mock = RegistrarMockServer(_registrar_mock_live_server, Path(request.node.path).parent)
     mock._call(lambda: mock.app.control.reset(scenario))
     try:
-        yield mock
+        with mock.redirect():
+            yield mock
     finally:
         mock.close()
