@@ -168,7 +168,7 @@ class mock_registrar(contextlib.ContextDecorator):
                 test.addCleanup(manager.__exit__, None, None, None)
                 original(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            setattr(cls, "setUp", setUp)  # noqa: B010 - replaced on the class, as a method
             return cls
         for name, member in list(vars(cls).items()):
             if name.startswith("test") and callable(member):
