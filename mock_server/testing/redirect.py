@@ -77,7 +77,10 @@ def intercepting(app: ASGIApp, origin: str) -> Iterator[None]:
     two mocks at two origins can be intercepted at once), and restores them after.
     """
     target = httpx.URL(origin)
-    sync, asynchronous = SyncASGITransport(app), ASGITransport(app)
+    asynchronous = ASGITransport(app)
+    # The sync transport runs its own thread: made on first use, so a test that never
+    # sends a request through it pays nothing.
+    made: list[SyncASGITransport] = []
     previous_sync = httpx.HTTPTransport.handle_request
     previous_async = httpx.AsyncHTTPTransport.handle_async_request
 
@@ -87,7 +90,9 @@ def intercepting(app: ASGIApp, origin: str) -> Iterator[None]:
 
     def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
         if ours(request):
-            return sync.handle_request(request)
+            if not made:
+                made.append(SyncASGITransport(app))
+            return made[0].handle_request(request)
         return previous_sync(self, request)
 
     async def handle_async_request(
@@ -106,4 +111,5 @@ def intercepting(app: ASGIApp, origin: str) -> Iterator[None]:
     finally:
         patched.handle_request = previous_sync
         patched_async.handle_async_request = previous_async
-        sync.close()
+        for transport in made:
+            transport.close()
