@@ -19,6 +19,7 @@ from registrar_mock.client._base import (
     Registrant,
     TransferQuery,
 )
+from registrar_mock.client._durations import Duration
 from registrar_mock.client._flow import Emit, Flow, Received, Send, Step, Stream
 from registrar_mock.client._polling import OnBlocked, PollPolicy
 from registrar_mock.client._retry import RetryPolicy
@@ -55,7 +56,7 @@ class AsyncRegistrarClient(BaseClient):
         api_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         http_client: httpx.AsyncClient | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Duration | httpx.Timeout | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         poll: PollPolicy | None = None,
         transfer_poll: PollPolicy | None = None,
@@ -206,7 +207,7 @@ class AsyncRegistrarClient(BaseClient):
         privacy_mode: PrivacyMode | str | None = None,
         registrant: Registrant | None = None,
         wait: bool = True,
-        timeout: float | None = None,
+        timeout: Duration | None = None,
         on_blocked: OnBlocked | None = None,
     ) -> WorkflowStatus:
         """Register a domain and, with ``wait``, poll until the workflow succeeds.
@@ -330,9 +331,9 @@ class AsyncRegistrarClient(BaseClient):
         registrant: Registrant | None = None,
         contact_extensions: Mapping[str, Any] | None = None,
         wait: bool = False,
-        timeout: float | None = None,
+        timeout: Duration | None = None,
         on_blocked: OnBlocked | None = None,
-        blocked_interval: float | None = None,
+        blocked_interval: Duration | None = None,
     ) -> WorkflowStatus:
         """Start transferring a domain in (charged when it succeeds); return its status.
 
@@ -342,8 +343,8 @@ class AsyncRegistrarClient(BaseClient):
 
         With ``wait`` it polls ``transfer-in-status`` like :meth:`wait_for_workflow`,
         by ``transfer_poll``: while the losing registrar has the transfer (``blocked``,
-        up to five days) it polls every ``blocked_interval`` seconds (default 30
-        minutes, growing to an hour), and gives up after ``timeout`` (default 10 days).
+        up to five days) it polls every ``blocked_interval`` (default 30 minutes,
+        growing to an hour), and gives up after ``timeout`` (default 10 days).
         Not in the Registrar Sandbox (``SandboxUnsupportedError``).
         """
         return await self._run(
@@ -370,16 +371,16 @@ class AsyncRegistrarClient(BaseClient):
         self,
         status: WorkflowStatus,
         *,
-        timeout: float | None = None,
+        timeout: Duration | None = None,
         on_blocked: OnBlocked | None = None,
-        blocked_interval: float | None = None,
+        blocked_interval: Duration | None = None,
     ) -> WorkflowStatus:
         """Poll ``status.links.self``, backing off, until the workflow succeeds; return that status.
 
         Raises at once ``WorkflowFailedError`` (state failed) or
         ``ActionRequiredError`` (state action_required: it won't resolve on its
-        own), and ``WorkflowTimeoutError`` once ``timeout`` seconds (default
-        the policy's) have passed. While the workflow is blocked it polls at
+        own), and ``WorkflowTimeoutError`` once ``timeout`` (default the
+        policy's) has passed. While the workflow is blocked it polls at
         the longer blocked interval (``blocked_interval`` if given), logs a
         warning, and calls ``on_blocked(status)`` with every blocked status it
         sees. A transfer in's status is polled by ``transfer_poll``, any other

@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
+from registrar_mock.client import _durations
+from registrar_mock.client._durations import Duration
 from registrar_mock.client._envelope import Envelope
 from registrar_mock.client._flow import Flow, Stream
 from registrar_mock.client._paging import fetch_page, walk_pages
@@ -70,7 +72,7 @@ class BaseClient:
         api_email: str | None = None,
         api_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Duration | httpx.Timeout | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         poll: PollPolicy | None = None,
         transfer_poll: PollPolicy | None = None,
@@ -86,7 +88,7 @@ class BaseClient:
         self.transfer_poll = transfer_poll or TRANSFER_POLL
         self.sandbox = sandbox
         self.monotonic = monotonic
-        self._timeout = httpx.Timeout(timeout)
+        self._timeout = http_timeout(timeout)
         self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         self._headers.update(auth_headers(api_token, api_email, api_key))
 
@@ -396,12 +398,12 @@ class BaseClient:
         registrant: Registrant | None,
         contact_extensions: Mapping[str, Any] | None,
         wait: bool,
-        timeout: float | None,
+        timeout: Duration | None,
         on_blocked: OnBlocked | None,
-        blocked_interval: float | None,
+        blocked_interval: Duration | None,
     ) -> Flow[WorkflowStatus]:
         if timeout is not None:
-            check_timeout(timeout)  # refuse a bad deadline before anything is started
+            timeout = check_timeout(timeout)  # refuse a bad deadline before anything is started
         policy = with_blocked_interval(self.transfer_poll, blocked_interval)  # checks it too
         status = yield from self._start_transfer_flow(
             domain_name,
@@ -417,7 +419,7 @@ class BaseClient:
 
     # --- waiting --------------------------------------------------------------
 
-    def _policy_for(self, status: WorkflowStatus, blocked_interval: float | None) -> PollPolicy:
+    def _policy_for(self, status: WorkflowStatus, blocked_interval: Duration | None) -> PollPolicy:
         """The transfer policy for a transfer in's status, the registration one for the rest."""
         policy = self.transfer_poll if is_transfer(status) else self.poll
         return with_blocked_interval(policy, blocked_interval)
@@ -425,7 +427,7 @@ class BaseClient:
     def _wait_flow(
         self,
         status: WorkflowStatus,
-        timeout: float | None,
+        timeout: Duration | None,
         on_blocked: OnBlocked | None,
         policy: PollPolicy | None = None,
     ) -> Flow[WorkflowStatus]:
@@ -451,11 +453,11 @@ class BaseClient:
         privacy_mode: PrivacyMode | str | None,
         registrant: Registrant | None,
         wait: bool,
-        timeout: float | None,
+        timeout: Duration | None,
         on_blocked: OnBlocked | None,
     ) -> Flow[WorkflowStatus]:
         if timeout is not None:
-            check_timeout(timeout)  # refuse a bad deadline before anything is bought
+            timeout = check_timeout(timeout)  # refuse a bad deadline before anything is bought
         status = yield from self._create_registration_flow(
             domain_name,
             years=years,
@@ -481,6 +483,14 @@ def auth_headers(
             raise ValueError("give either api_token or api_email and api_key, not both")
         return {"Authorization": f"Bearer {api_token}"}
     if api_email is None or api_key is None:
+def http_timeout(timeout: Duration | httpx.Timeout | None) -> httpx.Timeout:
+    """The client's HTTP timeout: a duration (more than 0), an ``httpx.Timeout``, or None
+    for none at all."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    return httpx.Timeout(_durations.optional(timeout, "timeout", positive=True))
+
+
         raise ValueError("give api_token, or both api_email and api_key")
     return {"X-Auth-Email": api_email, "X-Auth-Key": api_key}
 

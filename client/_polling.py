@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
+from registrar_mock.client import _durations
 from registrar_mock.client import errors as e
+from registrar_mock.client._durations import Duration
 from registrar_mock.client._flow import Flow, sleep
 from registrar_mock.client._retry import RetryPolicy, send_safely
 from registrar_mock.client.models import WorkflowState, WorkflowStatus
@@ -26,35 +27,60 @@ logger = logging.getLogger("registrar_mock.client")
 OnBlocked = Callable[[WorkflowStatus], object]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class PollPolicy:
-    """Intervals between status polls, in seconds, and the default deadline.
+    """Intervals between status polls, and the default deadline.
 
     The interval starts at ``interval`` and grows by ``multiplier`` after each
     poll up to ``max_interval``. While the workflow is ``blocked`` the same
     happens from ``blocked_interval`` up to ``max_blocked_interval``. The
     defaults suit registrations; transfers in are waited on by ``TRANSFER_POLL``.
+
+    Each duration is seconds (``90``, ``1.5``), a string such as ``"90"``, ``"30s"``,
+    ``"5m"``, ``"2h"`` or ``"3d"``, or a :class:`~datetime.timedelta`, more than 0 and
+    at most 100 years; it is kept in seconds. Anything else raises ``ValueError``.
     """
 
-    interval: float = 1.0
-    multiplier: float = 1.5
-    max_interval: float = 30.0
-    blocked_interval: float = 60.0
-    max_blocked_interval: float = 900.0
-    timeout: float = 900.0
+    interval: float
+    multiplier: float
+    max_interval: float
+    blocked_interval: float
+    max_blocked_interval: float
+    timeout: float
 
-    def __post_init__(self) -> None:
-        if min(self.interval, self.max_interval, self.blocked_interval) <= 0:
-            raise ValueError("poll intervals must be positive")
-        if self.multiplier < 1:
-            raise ValueError("the poll multiplier cannot shrink the interval")
-        check_timeout(self.timeout)
+    def __init__(
+        self,
+        interval: Duration = 1.0,
+        multiplier: float = 1.5,
+        max_interval: Duration = 30.0,
+        blocked_interval: Duration = 60.0,
+        max_blocked_interval: Duration = 900.0,
+        timeout: Duration = 900.0,
+    ) -> None:
+        durations = {
+            "interval": interval,
+            "max_interval": max_interval,
+            "blocked_interval": blocked_interval,
+            "max_blocked_interval": max_blocked_interval,
+            "timeout": timeout,
+        }
+        for name, value in durations.items():
+            object.__setattr__(self, name, _durations.seconds(value, name, positive=True))
+        if (
+            isinstance(multiplier, bool)
+            or not isinstance(multiplier, int | float)
+            or not 1 <= multiplier < float("inf")
+        ):
+            raise ValueError(
+                f"multiplier: {multiplier!r} is not a factor of 1 or more: it cannot shrink "
+                "the interval"
+            )
+        object.__setattr__(self, "multiplier", float(multiplier))
 
 
-def check_timeout(timeout: float) -> float:
-    if not (timeout > 0 and math.isfinite(timeout)):
-        raise ValueError("a workflow wait needs a finite, positive timeout")
-    return timeout
+def check_timeout(timeout: object) -> float:
+    """A workflow wait's deadline in seconds; ``ValueError`` naming the forms if it is none."""
+    return _durations.seconds(timeout, "timeout", positive=True)
 
 
 DAY = 86400.0
@@ -67,10 +93,11 @@ TRANSFER_POLL = PollPolicy(
 )
 
 
-def with_blocked_interval(policy: PollPolicy, blocked_interval: float | None) -> PollPolicy:
-    """``policy`` polling a blocked workflow first after ``blocked_interval`` seconds."""
+def with_blocked_interval(policy: PollPolicy, blocked_interval: Duration | None) -> PollPolicy:
+    """``policy`` polling a blocked workflow first after ``blocked_interval`` (a duration)."""
     if blocked_interval is None:
         return policy
+    blocked_interval = _durations.seconds(blocked_interval, "blocked_interval", positive=True)
     return dataclasses.replace(
         policy,
         blocked_interval=blocked_interval,
@@ -100,11 +127,11 @@ def wait_for(
     *,
     policy: PollPolicy,
     retry: RetryPolicy,
-    timeout: float,
+    timeout: Duration,
     monotonic: Callable[[], float],
     on_blocked: OnBlocked | None = None,
 ) -> Flow[WorkflowStatus]:
-    check_timeout(timeout)
+    timeout = check_timeout(timeout)
     deadline = monotonic() + timeout
     interval: float | None = None
     blocked_interval: float | None = None

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import httpx
 
+from registrar_mock.client import _durations
 from registrar_mock.client import errors as e
+from registrar_mock.client._durations import Duration
 from registrar_mock.client._envelope import Envelope, read, retry_after
 from registrar_mock.client._flow import Flow, send, sleep
 
@@ -21,25 +23,47 @@ TRANSIENT: tuple[type[httpx.TransportError], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class RetryPolicy:
     """How safe requests are retried.
 
     A request is tried at most ``1 + max_retries`` times. Between tries the
     client waits what ``Retry-After`` asks (up to ``max_retry_after``; a longer
     ask is not waited out, the error goes to the caller), or else
-    ``backoff * multiplier ** n`` seconds, capped at ``max_backoff``.
+    ``backoff * multiplier ** n``, capped at ``max_backoff``. The three durations
+    are seconds, a string such as ``"500ms"`` or ``"1m"``, or a timedelta (kept in
+    seconds); anything else raises ``ValueError``.
     """
 
-    max_retries: int = 3
-    backoff: float = 0.5
-    multiplier: float = 2.0
-    max_backoff: float = 30.0
-    max_retry_after: float = 300.0
+    max_retries: int
+    backoff: float
+    multiplier: float
+    max_backoff: float
+    max_retry_after: float
 
-    def __post_init__(self) -> None:
-        if self.max_retries < 0 or self.backoff < 0 or self.max_backoff < 0:
-            raise ValueError("retry settings cannot be negative")
+    def __init__(
+        self,
+        max_retries: int = 3,
+        backoff: Duration = 0.5,
+        multiplier: float = 2.0,
+        max_backoff: Duration = 30.0,
+        max_retry_after: Duration = 300.0,
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries: {max_retries!r} is not a count of 0 or more")
+        if (
+            isinstance(multiplier, bool)
+            or not isinstance(multiplier, int | float)
+            or not 0 <= multiplier < float("inf")
+        ):
+            raise ValueError(f"multiplier: {multiplier!r} is not a factor of 0 or more")
+        object.__setattr__(self, "max_retries", max_retries)
+        object.__setattr__(self, "backoff", _durations.seconds(backoff, "backoff"))
+        object.__setattr__(self, "multiplier", float(multiplier))
+        object.__setattr__(self, "max_backoff", _durations.seconds(max_backoff, "max_backoff"))
+        object.__setattr__(
+            self, "max_retry_after", _durations.seconds(max_retry_after, "max_retry_after")
+        )
 
     def retries_status(self, status_code: int) -> bool:
         # 501 means "never", not "not now".
@@ -49,7 +73,10 @@ class RetryPolicy:
         """Seconds to wait before retry number ``attempt + 1``, or None to give up waiting."""
         if asked is not None:
             return asked if asked <= self.max_retry_after else None
-        return min(self.max_backoff, self.backoff * self.multiplier**attempt)
+        try:
+            return min(self.max_backoff, self.backoff * self.multiplier**attempt)
+        except OverflowError:  # a large multiplier, many retries: the cap it is
+            return self.max_backoff
 
 
 def transport_error(request: httpx.Request, exc: httpx.TransportError) -> e.TransportError:
