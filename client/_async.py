@@ -145,8 +145,9 @@ class AsyncRegistrarClient(BaseClient):
         """Suggestions for a keyword, phrase or name. Advisory: confirm with :meth:`check`."""
         return await self._run(self._search_flow(query, extensions, limit))
 
-    async def check(self, domains: Iterable[str]) -> list[DomainAvailability]:
-        """Authoritative availability and pricing for up to 20 names."""
+    async def check(self, domains: str | Iterable[str]) -> list[DomainAvailability]:
+        """Authoritative availability and pricing for up to 20 names, or for one name
+        (``check("one.com")``, still answered as a list)."""
         return await self._run(self._check_flow(domains))
 
     # --- legacy domains -------------------------------------------------------
@@ -311,13 +312,14 @@ class AsyncRegistrarClient(BaseClient):
     # --- transfers in ---------------------------------------------------------
 
     async def transfer_check(
-        self, domains: Iterable[TransferQuery]
+        self, domains: TransferQuery | Iterable[TransferQuery]
     ) -> dict[str, TransferCheckResult]:
         """Whether up to 10 domains can be transferred in, keyed by each name as given.
 
-        Each domain is a name or a ``(name, auth_code)`` pair. A ``str`` auth code is
-        sent as is and must already be base64; ``bytes`` are encoded for you. Not in
-        the Registrar Sandbox (``SandboxUnsupportedError``).
+        Each domain is a name or a ``(name, auth_code)`` pair; one domain may be given
+        alone (``transfer_check("one.com")`` or ``transfer_check(("one.com", b"code"))``).
+        A ``str`` auth code is sent as is and must already be base64; ``bytes`` are
+        encoded for you. Not in the Registrar Sandbox (``SandboxUnsupportedError``).
         """
         return await self._run(self._transfer_check_flow(domains))
 

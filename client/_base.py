@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -91,6 +91,14 @@ class BaseClient:
         self._timeout = http_timeout(timeout)
         self._headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         self._headers.update(auth_headers(api_token, api_email, api_key))
+        self._auth = "api_token" if api_token is not None else "api_key"
+
+    def __repr__(self) -> str:
+        """Which account, where, and in which environment; never a credential, only its kind."""
+        return (
+            f"<{type(self).__name__} account_id={self.account_id!r} base_url={self.base_url!r} "
+            f"sandbox={self.sandbox} auth={self._auth}>"
+        )
 
     # --- requests -------------------------------------------------------------
 
@@ -154,9 +162,9 @@ class BaseClient:
         envelope = yield from send_safely(self._get("domain-search", params=params), self.retry)
         return availability_list(envelope.result)
 
-    def _check_flow(self, domains: Iterable[str]) -> Flow[list[DomainAvailability]]:
+    def _check_flow(self, domains: str | Iterable[str]) -> Flow[list[DomainAvailability]]:
         # domain-check is a POST only to carry a list; it changes nothing, so it is retried.
-        body = {"domains": list(domains)}
+        body = {"domains": [domains] if isinstance(domains, str) else list(domains)}
         request = self.build_request("POST", self._registrar_path("domain-check"), json=body)
         envelope = yield from send_safely(request, self.retry)
         return availability_list(envelope.result)
@@ -338,11 +346,11 @@ class BaseClient:
     # --- transfers in ---------------------------------------------------------
 
     def _transfer_check_flow(
-        self, domains: Iterable[TransferQuery]
+        self, domains: TransferQuery | Iterable[TransferQuery]
     ) -> Flow[dict[str, TransferCheckResult]]:
         self._production_only("domain-transfer-check")
         items: list[dict[str, str]] = []
-        for query in domains:
+        for query in transfer_queries(domains):
             name, code = (query, None) if isinstance(query, str) else query
             item = {"domain_name": name}
             if code is not None:
@@ -475,14 +483,6 @@ class BaseClient:
 _NO_RETRY = RetryPolicy(max_retries=0)
 
 
-def auth_headers(
-    api_token: str | None, api_email: str | None, api_key: str | None
-) -> dict[str, str]:
-    if api_token is not None:
-        if api_email is not None or api_key is not None:
-            raise ValueError("give either api_token or api_email and api_key, not both")
-        return {"Authorization": f"Bearer {api_token}"}
-    if api_email is None or api_key is None:
 def http_timeout(timeout: Duration | httpx.Timeout | None) -> httpx.Timeout:
     """The client's HTTP timeout: a duration (more than 0), an ``httpx.Timeout``, or None
     for none at all."""
@@ -491,8 +491,32 @@ def http_timeout(timeout: Duration | httpx.Timeout | None) -> httpx.Timeout:
     return httpx.Timeout(_durations.optional(timeout, "timeout", positive=True))
 
 
+def auth_headers(
+    api_token: str | None, api_email: str | None, api_key: str | None
+) -> dict[str, str]:
+    if api_token is not None:
+        if api_email is not None or api_key is not None:
+            raise ValueError("give either api_token or api_email and api_key, not both")
+        return {"Authorization": f"Bearer {api_token}"}
+    if api_email is None or api_key is None:
         raise ValueError("give api_token, or both api_email and api_key")
     return {"X-Auth-Email": api_email, "X-Auth-Key": api_key}
+
+
+def transfer_queries(domains: TransferQuery | Iterable[TransferQuery]) -> list[TransferQuery]:
+    """The domains of a transfer check: one name, one ``(name, auth_code)`` pair, or many.
+
+    A tuple of a name and something that can be an auth code (bytes, None, or text with
+    no dot, as base64 has none) is one pair; a tuple of names is many names.
+    """
+    if isinstance(domains, str):
+        return [domains]
+    if isinstance(domains, tuple) and len(domains) == 2 and isinstance(domains[0], str):
+        code = domains[1]
+        if code is None or isinstance(code, bytes) or (isinstance(code, str) and "." not in code):
+            return [(domains[0], code)]
+    # Not one pair: a tuple here holds names (("a.com", "b.com")), like any other iterable.
+    return list(cast(Iterable[TransferQuery], domains))
 
 
 def encode_auth_code(code: AuthCode) -> str:

@@ -32,6 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from registrar_mock.client._repr import model_repr
+
 if TYPE_CHECKING:
     from registrar_mock.client.models import WorkflowStatus
 
@@ -68,6 +70,8 @@ class ErrorDetail:
     pointer: str | None = None
     documentation_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     def __str__(self) -> str:
         where = f" (at {self.pointer})" if self.pointer else ""

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from registrar_mock.client._parse import Fields
+from registrar_mock.client._repr import model_repr
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class LegacyContact:
     fax: str | None = None
     id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object) -> Self:
@@ -56,6 +59,8 @@ class LegacyDomain:
     registrant_contact: LegacyContact | None = None
     transfer_in: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object) -> Self:

@@ -8,12 +8,15 @@ seen are kept as open enum members (see :class:`OpenStrEnum`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, overload
 
 from registrar_mock.client._parse import Fields, OpenStrEnum, objects
+from registrar_mock.client._repr import model_repr
+from registrar_mock.client._repr import shown as shown_value
 from registrar_mock.client.errors import ErrorDetail
 
 __all__ = [
@@ -141,6 +144,8 @@ class Contact:
     organization: str | None = None
     fax: str | None = None
 
+    __repr__ = model_repr
+
     def to_json(self) -> dict[str, Any]:
         postal: dict[str, Any] = {
             "name": self.name,
@@ -182,6 +187,8 @@ class Pricing:
     renewal_cost: Decimal
     extra: dict[str, Any] = field(default_factory=dict)
 
+    __repr__ = model_repr
+
     @classmethod
     def from_json(cls, value: object) -> Self:
         f = Fields(value, "pricing")
@@ -206,6 +213,8 @@ class DomainAvailability:
     reason: Reason | None = None
     tier: Tier | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object) -> Self:
@@ -234,6 +243,8 @@ class TransferPricing:
     renewal_cost: Decimal
     extra: dict[str, Any] = field(default_factory=dict)
 
+    __repr__ = model_repr
+
     @classmethod
     def from_json(cls, value: object) -> Self:
         f = Fields(value, "pricing")
@@ -254,6 +265,8 @@ class TransferCheckResult:
     pricing: TransferPricing | None = None
     reasons: tuple[TransferReason, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object, key: str = "") -> Self:
@@ -284,8 +297,9 @@ class Extension:
 
     name: str
     tld: str
-    registration_schema: dict[str, Any] = field(default_factory=dict)
-    transfer_schema: dict[str, Any] | None = None
+    # Whole JSON Schemas: read them as attributes, they would swamp a repr.
+    registration_schema: dict[str, Any] = field(default_factory=dict, repr=False)
+    transfer_schema: dict[str, Any] | None = field(default=None, repr=False)
     metadata: dict[str, Any] = field(default_factory=dict)  # metadata fields beyond name, tld
     etag: str | None = None
     # What registrar-mock adds beyond the SDKs' types (None from a server that doesn't):
@@ -295,6 +309,8 @@ class Extension:
     registration_channel: str | None = None
     transfer_channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object, etag: str | None = None) -> Self:
@@ -353,6 +369,8 @@ class Registration:
     expires_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    __repr__ = model_repr
+
     @classmethod
     def from_json(cls, value: object) -> Self:
         f = Fields(value, "registration")
@@ -380,6 +398,8 @@ class WorkflowLinks:
     resource: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    __repr__ = model_repr
+
     @classmethod
     def from_json(cls, value: object) -> Self:
         f = Fields(value, "links")
@@ -393,6 +413,8 @@ class WorkflowFailure:
     code: str
     message: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object) -> Self:
@@ -416,6 +438,8 @@ class WorkflowStatus:
     context: dict[str, Any] = field(default_factory=dict)
     error: WorkflowFailure | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    __repr__ = model_repr
 
     @classmethod
     def from_json(cls, value: object) -> Self:
@@ -459,7 +483,12 @@ def _context_str(context: dict[str, Any], key: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a cursor-paginated list. ``cursor`` is "" on the last page."""
+    """One page of a cursor-paginated list. ``cursor`` is "" on the last page.
+
+    A page is iterable and sized, like a list of its ``items``: ``for r in page``,
+    ``len(page)``, ``page[0]``. To walk every page, use ``iter_registrations`` (or
+    ``iter_extensions``), which fetches the next page when this one runs out.
+    """
 
     items: list[T]
     cursor: str
@@ -471,6 +500,36 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.cursor != ""
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.items[index]
+
+    def __repr__(self) -> str:
+        shown = [repr(item) for item in self.items[:_PAGE_ITEMS_SHOWN]]
+        if len(self.items) > _PAGE_ITEMS_SHOWN:
+            shown.append(f"... {len(self.items) - _PAGE_ITEMS_SHOWN} more")
+        parts = [f"[{', '.join(shown)}]"]
+        if self.cursor:
+            parts.append(f"cursor={self.cursor!r}")
+        if self.count != len(self.items):
+            parts.append(f"count={self.count}")
+        if self.per_page is not None:
+            parts.append(f"per_page={self.per_page}")
+        if self.etag is not None:
+            parts.append(f"etag={self.etag!r}")
+        if self.extra:
+            parts.append(f"extra={shown_value(self.extra)}")
+        return f"Page({', '.join(parts)})"
 
     @classmethod
     def from_json(cls, items: list[T], result_info: object, etag: str | None = None) -> Page[T]:
@@ -484,6 +543,9 @@ class Page(Generic[T]):
             extra=f.extra(),
             etag=etag,
         )
+
+
+_PAGE_ITEMS_SHOWN = 3
 
 
 def availability_list(result: object) -> list[DomainAvailability]:
