@@ -48,7 +48,7 @@ def _amount(value: object) -> float | None:
             amount = value.total_seconds()
         elif isinstance(value, int | float) and not isinstance(value, bool):
             amount = float(value)  # an integer of hundreds of digits overflows here
-        elif isinstance(value, str) and (match := _DURATION.fullmatch(value.strip())):
+        elif isinstance(value, str) and (match := _DURATION.fullmatch(value)):
             amount = float(match.group(1)) * _UNITS[match.group(2)]
         else:
             return None

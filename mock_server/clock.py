@@ -9,6 +9,8 @@ workflow that is blocked for days finishes in microseconds. ``serve`` uses
 from __future__ import annotations
 
 import asyncio
+import math
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -28,6 +30,53 @@ MAX_SECONDS = 100 * 366 * 86400.0
 # The fastest a clock may run: about three years a second. A state file saves a running
 # clock two real seconds ahead, so the lease stays well inside KEPT_LATEST.
 MAX_TIME_SCALE = 1e8
+
+
+# A duration, as every API of the mock takes one (``registrar_mock.durations`` reads them
+# for the rest of the mock; it is here so that the clocks read them too).
+Duration = float | int | str | timedelta
+DURATION_FORMS = (
+    'seconds (90 or 1.5), a string such as "90", "500ms", "30s", "5m", "2h" or "3d", or a timedelta'
+)
+# The number, then its unit (seconds when there is none). ASCII digits only.
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)?", re.ASCII)
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+
+
+def duration_seconds(value: object) -> float | None:
+    """The seconds in a duration from 0 to 100 years (see ``DURATION_FORMS``), or None if
+    ``value`` is none: negative, endless, too long, or not a duration at all."""
+    try:
+        if isinstance(value, timedelta):
+            amount = value.total_seconds()
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            amount = float(value)  # an integer of hundreds of digits overflows here
+        elif isinstance(value, str) and (match := _DURATION.fullmatch(value)):
+            amount = float(match.group(1)) * _UNITS[match.group(2)]
+        else:
+            return None
+    except OverflowError:
+        return None
+    if not math.isfinite(amount) or not 0 <= amount <= MAX_SECONDS:
+        return None
+    return amount + 0.0  # -0.0 is 0
+
+
+def shown_duration(value: object) -> str:
+    """``value`` as a refusal may quote it: briefly."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
+        return "a number of more than 40 digits"  # repr() of a huge int may itself refuse
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _advance_by(by: object) -> timedelta:
+    seconds = duration_seconds(by)
+    if seconds is None:
+        raise ValueError(
+            f"{shown_duration(by)} is not a duration: give {DURATION_FORMS}; from 0 to 100 years"
+        )
+    return timedelta(seconds=seconds)
 
 
 def in_span(instant: datetime, *, kept: bool = False) -> bool:
@@ -66,10 +115,9 @@ class VirtualClock:
     def now(self) -> datetime:
         return self._now
 
-    def advance(self, seconds: float) -> datetime:
-        if seconds < 0:
-            raise ValueError("the clock cannot go backwards")
-        self._now = min(self._now + timedelta(seconds=seconds), LATEST)
+    def advance(self, by: Duration) -> datetime:
+        """Move on by seconds, a timedelta, or a duration such as ``"2d"`` (never back)."""
+        self._now = min(self._now + _advance_by(by), LATEST)
         return self._now
 
     def set(self, instant: datetime) -> datetime:
@@ -118,10 +166,9 @@ class SystemClock:
         limit = self.limit
         return running if limit is None or running <= limit else limit
 
-    def advance(self, seconds: float) -> datetime:
-        if seconds < 0:
-            raise ValueError("the clock cannot go backwards")
-        self._offset += timedelta(seconds=seconds)
+    def advance(self, by: Duration) -> datetime:
+        """Move on by seconds, a timedelta, or a duration such as ``"2d"`` (never back)."""
+        self._offset += _advance_by(by)
         return self.unbounded()
 
     def set(self, instant: datetime) -> datetime:

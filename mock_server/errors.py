@@ -333,8 +333,8 @@ FAULT_INVALID = problem(400, GENERIC, "{detail}")
 BAD_DURATION = problem(
     400,
     GENERIC,
-    "{value} is not a duration: give seconds (90, 1.5), a string such as 500ms, 30s, 5m, 2h or "
-    "3d, or a timedelta, of at most 100 years",
+    '{value} is not a duration: give seconds (90 or 1.5), a string such as "90", "500ms", "30s", '
+    '"5m", "2h" or "3d", or a timedelta; from 0 to 100 years',
 )
 BAD_TIMESTAMP = problem(
     400, GENERIC, "{value} is not an RFC 3339 timestamp with a timezone, from 1970 to 9000"

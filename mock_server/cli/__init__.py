@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from registrar_mock import scenarios
+from registrar_mock import durations, scenarios
 from registrar_mock.cli.banner import PROG, version
 from registrar_mock.cli.serve import CliError, serve, size
 from registrar_mock.extras import MissingExtra
@@ -149,17 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve_parser.add_argument(
         "--header-timeout",
-        type=float,
+        type=_duration,
         default=limits.header_seconds,
-        metavar="SECONDS",
-        help=f"how long a client may take to send its headers (default {limits.header_seconds:g})",
+        metavar="DURATION",
+        help="how long a client may take to send its headers, such as 10, 10s or 1m "
+        f"(default {limits.header_seconds:g} seconds)",
     )
     serve_parser.add_argument(
         "--body-timeout",
-        type=float,
+        type=_duration,
         default=limits.body_seconds,
-        metavar="SECONDS",
-        help=f"how long a client may take to send its body (default {limits.body_seconds:g})",
+        metavar="DURATION",
+        help="how long a client may take to send its body, such as 30, 30s or 2m "
+        f"(default {limits.body_seconds:g} seconds)",
     )
     serve_parser.add_argument(
         "--log-level",
@@ -215,6 +217,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     contract_cli.add_parser(commands)
     return parser
+
+
+def _duration(text: str) -> float:
+    """A duration of more than 0 (argparse type): ``10``, ``1.5``, ``500ms``, ``30s``, ``2m``."""
+    try:
+        seconds = durations.seconds(text)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(
+            f"give a duration of more than 0: {durations.TEXT_FORMS}; not {text!r}"
+        )
+    return seconds
 
 
 def _port(text: str) -> int:

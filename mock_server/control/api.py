@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from registrar_mock import durations, spec
 from registrar_mock import errors as e
-from registrar_mock import spec
 from registrar_mock.clock import isoformat
 from registrar_mock.control.plane import Control
 from registrar_mock.http import envelope, rendering
@@ -113,11 +113,14 @@ async def advance_clock(request: Request, control: Control) -> dict[str, Any]:
     body = await _body(request)
     _only(body, "seconds", "by")
     if "seconds" not in body and "by" not in body:
-        raise _invalid('give "seconds" (a number) or "by" (a duration such as "2d")')
+        raise _invalid(f'give "seconds" (a number) or "by" (a duration: {durations.TEXT_FORMS})')
     field = "seconds" if "seconds" in body else "by"
     by = body[field]
+    forms = durations.TEXT_FORMS  # JSON has no timedelta
     if field == "seconds" and (isinstance(by, bool) or not isinstance(by, int | float)):
-        raise _invalid("seconds must be a number", "/seconds")
+        raise _invalid(f'seconds must be a number; or give "by", a duration: {forms}', "/seconds")
+    if field == "by" and (isinstance(by, bool) or not isinstance(by, int | float | str)):
+        raise _invalid(f"by must be a duration: {forms}", "/by")  # null, true, a list
     control.advance(by)
     return control.clock_json()
 

@@ -163,7 +163,9 @@ class _Builder:
         try:
             return durations.seconds(value)
         except e.InvalidRequest:
-            raise self.fail(path, "not a duration of at most 100 years") from None
+            raise self.fail(
+                path, f"not a duration: give {durations.FORMS}; from 0 to 100 years"
+            ) from None
 
     def timestamp(self, value: str, path: list[Any]) -> datetime:
         """An RFC 3339 timestamp, or one relative to the start (``+20d``, ``-1y+30d``),

@@ -169,7 +169,10 @@ def describe(error: jsonschema.ValidationError) -> str:
         "minProperties": "must hold at least {} keys",
     }
     if rule in bounds:
-        return bounds[rule].format(expected)
+        bound = bounds[rule].format(expected)
+        # A bound on one of several forms (a duration's number) says what the forms are.
+        within = error.parent is not None and error.parent.validator in ("oneOf", "anyOf")
+        return f"{bound}: {hint}" if within and hint else bound
     if rule == "pattern":
         return f"is not in the expected form{f': {hint}' if hint else ''}"
     if rule == "format":

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ def resolve(source: ScenarioSource = None, *, here: Path | None = None, **option
     elif isinstance(source, World):
         scenario = Scenario(source)
     elif isinstance(source, Mapping):
-        scenario = from_document(dict(source), source="<document>")
+        scenario = from_document(plain(source), source="<document>")
     elif isinstance(source, str | os.PathLike):
         scenario = load_file(find(source, here))
     else:
@@ -129,7 +129,7 @@ def with_options(scenario: Scenario, options: Mapping[str, Any]) -> Scenario:
                 f"option {key}", "", f"not a scenario key; options are {', '.join(keys)}"
             )
     document = dict(scenario.document)
-    document.update((key, _plain(value)) for key, value in options.items())
+    document.update((key, plain(value)) for key, value in options.items())
     try:
         changed = from_document(document, source=scenario.source, default_name=scenario.name)
     except ScenarioError as exc:
@@ -140,16 +140,19 @@ def with_options(scenario: Scenario, options: Mapping[str, Any]) -> Scenario:
     return replace(changed, source=scenario.source)
 
 
-def _plain(value: Any) -> Any:
-    """Python values a caller may pass, as the YAML document would hold them."""
+def plain(value: Any) -> Any:
+    """Python values a caller may pass, as the YAML document would hold them: an instant
+    in RFC 3339, a timedelta in seconds."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()  # a negative one is refused as the number it is
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.isoformat()  # the loader refuses it, saying a timezone is needed
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
