@@ -348,6 +348,8 @@ NO_ACTION_REQUIRED = problem(409, GENERIC, "No action is required for {domain}")
 
 # --- the server's own limits ----------------------------------------------------------
 HEADERS_TOO_LARGE = problem(431, GENERIC, "The request's headers exceed {limit} KiB")
+# What the HTTP parser refuses (a malformed request line, header or Content-Length).
+MALFORMED_REQUEST = problem(400, GENERIC, "Invalid HTTP request received")
 TOO_MANY_CONNECTIONS = problem(
     503,
     10503,

@@ -55,13 +55,14 @@ def _answer(error: e.ApiError) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + bytes(body)
 
 
-_REASONS = {431: "Request Header Fields Too Large", 503: "Service Unavailable"}
+_REASONS = {400: "Bad Request", 431: "Request Header Fields Too Large", 503: "Service Unavailable"}
 
 
 def protocol(limits: Limits) -> type[HttpToolsProtocol]:
     """uvicorn's httptools protocol, with ``limits`` enforced on every connection."""
     too_large = _answer(e.HEADERS_TOO_LARGE(limit=limits.header_bytes // 1024))
     too_many = _answer(e.TOO_MANY_CONNECTIONS(limit=limits.connections))
+    malformed = _answer(e.MALFORMED_REQUEST())
 
     class LimitedProtocol(HttpToolsProtocol):
         _timer: asyncio.TimerHandle | None = None
@@ -198,6 +199,11 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
             self._timer = None
             if not self.transport.is_closing():
                 self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            # uvicorn answers what its parser refuses in plain text; clients of the mock
+            # expect every answer in the v4 envelope, this one too.
+            self._close_with(malformed)
 
         def _close_with(self, answer: bytes) -> None:
             self._cancel()

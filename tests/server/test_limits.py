@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import socket
 import time
@@ -217,3 +218,18 @@ def test_pipelined_requests_are_held_to_the_header_limit_each(origin: str) -> No
         sock.sendall(HEALTH + b"\r\n" + second + b"\r\n\r\n")
         answer = read_all(sock)
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"200", b"431"], answer[:300]
+
+
+def test_a_request_the_parser_refuses_is_answered_in_the_envelope(origin: str) -> None:
+    with connect(origin) as sock:
+        sock.sendall(HEALTH + b"Content-Length: five\r\n\r\n")
+        answer = read_response(sock)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request")
+    assert b"content-type: application/json" in head
+    assert json.loads(body) == {
+        "success": False,
+        "errors": [{"code": 10000, "message": "Invalid HTTP request received"}],
+        "messages": [],
+        "result": None,
+    }
