@@ -1,6 +1,6 @@
 """Cloudflare's own published spec as the referee of the extension catalogue.
 
-``/work/shared/reference`` (beside the repository) holds the structure of the spec
+``../shared/reference``, beside the repository, holds the structure of the spec
 Cloudflare publishes, prose removed. Its two ``/extensions`` operations are run
 against the mock in-process by schemathesis, through every phase and with every
 check (schemathesis's and the kit's), configured as the kit's own runs are:
