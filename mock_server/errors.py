@@ -344,6 +344,9 @@ CLOCK_LIMIT = problem(400, GENERIC, "the clock stops at {limit}")
 CLOCK_FIXED = problem(409, GENERIC, "this clock cannot be moved")
 NO_SUCH_ACCOUNT = problem(404, GENERIC, "no account {account!r}")
 NO_SUCH_FAULT = problem(404, GENERIC, "no fault {fault}")
+NO_SUCH_ENTRY = problem(
+    404, GENERIC, "no journal entry {seq}: it never was, or it has been dropped"
+)
 NO_ACTION_REQUIRED = problem(409, GENERIC, "No action is required for {domain}")
 
 # --- the server's own limits ----------------------------------------------------------

@@ -25,6 +25,7 @@ from registrar_mock.model.profiles import PRODUCTION, SANDBOX
 from registrar_mock.model.workflows import Workflow
 
 Handler = Callable[[Request, Control], Awaitable[Any]]
+MAX_UPLOAD_NAME = 200  # characters of an uploaded scenario's file name, which errors show
 ENVIRONMENTS = {"production": PRODUCTION, "sandbox": SANDBOX}
 TRANSFERS = "/accounts/{account_id}/transfers/{domain_name}"
 TRANSFER_ANSWERS: dict[str, Callable[[Control, str, str], Workflow]] = {
@@ -41,12 +42,12 @@ class Host(Protocol):
     control: Control
 
 
-def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitable[Response]]:
+def endpoint(handler: Handler, status: int = 200) -> Callable[[Request], Awaitable[Response]]:
     """Run a control operation and answer in the v4 envelope."""
 
     async def endpoint(request: Request) -> Response:
         host: Host = request.app
-        _check_token(request, host.control)
+        check_token(request, host.control)
         host.control.admit(request.method)
         result = await handler(request, host.control)
         return envelope.ok(result, status=status)
@@ -55,7 +56,7 @@ def _control(handler: Handler, status: int = 200) -> Callable[[Request], Awaitab
     return endpoint
 
 
-def _check_token(request: Request, control: Control) -> None:
+def check_token(request: Request, control: Control) -> None:
     expected = control.control_token_bytes
     if expected is None:
         return
@@ -91,7 +92,12 @@ async def health(request: Request, control: Control) -> dict[str, Any]:
 
 async def reset(request: Request, control: Control) -> dict[str, Any]:
     body = await _body(request, optional=True)
-    _only(body, "scenario", "document")
+    _only(body, "scenario", "document", "text", "name")
+    given = [field for field in ("scenario", "document", "text") if field in body]
+    if len(given) > 1:
+        raise _invalid('give one of "scenario", "document" and "text"', f"/{given[1]}")
+    if "name" in body and "text" not in body:
+        raise _invalid('"name" names an uploaded "text"', "/name")
     if "document" in body:
         if not isinstance(body["document"], dict):
             raise _invalid("document must be a scenario object", "/document")
@@ -100,6 +106,15 @@ async def reset(request: Request, control: Control) -> dict[str, Any]:
         if not isinstance(body["scenario"], str):
             raise _invalid("scenario must be a bundled name or a path", "/scenario")
         scenario = control.reset_to_named(body["scenario"])
+    elif "text" in body:
+        text, name = body["text"], body.get("name", "uploaded scenario")
+        if not isinstance(text, str):
+            raise _invalid("text must be a scenario file's YAML, as a string", "/text")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_UPLOAD_NAME:
+            raise _invalid(
+                f"name must be a file name of 1 to {MAX_UPLOAD_NAME} characters", "/name"
+            )
+        scenario = control.reset_to_text(text, name)
     else:
         scenario = control.reset()
     return {"scenario": scenario.name, "now": isoformat(control.now())}
@@ -217,6 +232,16 @@ async def journal(request: Request, control: Control) -> list[dict[str, Any]]:
     return [entry.to_json() for entry in entries]
 
 
+async def journal_entry(request: Request, control: Control) -> dict[str, Any]:
+    given = request.path_params["seq"]
+    found = None
+    if given.isascii() and given.isdigit() and len(given) <= 18:
+        found = control.journal.get(int(given))
+    if found is None:
+        raise e.NO_SUCH_ENTRY(seq=given[:20])
+    return found.to_json()
+
+
 async def clear_journal(request: Request, control: Control) -> list[Any]:
     control.journal.clear()
     return []
@@ -232,7 +257,7 @@ async def import_state(request: Request, control: Control) -> dict[str, Any]:
 
 
 async def control_spec(request: Request) -> Response:
-    _check_token(request, request.app.control)
+    check_token(request, request.app.control)
     return Response(spec.control_as_json(), media_type="application/json")
 
 
@@ -259,6 +284,7 @@ TABLE: list[tuple[str, str, Handler, int]] = [
     ("/faults/{fault_id}", "DELETE", remove_fault, 200),
     ("/journal", "GET", journal, 200),
     ("/journal", "DELETE", clear_journal, 200),
+    ("/journal/{seq}", "GET", journal_entry, 200),
     ("/state", "GET", export_state, 200),
     ("/state", "PUT", import_state, 200),
 ]
@@ -267,7 +293,7 @@ TABLE: list[tuple[str, str, Handler, int]] = [
 def routes() -> list[BaseRoute]:
     by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
     for path, method, handler, status in TABLE:
-        by_path.setdefault(path, {})[method] = _control(handler, status)
+        by_path.setdefault(path, {})[method] = endpoint(handler, status)
     built: list[BaseRoute] = [Route("/openapi.json", control_spec, methods=["GET"])]
     for path, methods in by_path.items():
 

@@ -197,6 +197,23 @@ def _entry(raw: Raw) -> Entry:
     )
 
 
+def summary(raw: Raw) -> dict[str, Any]:
+    """An entry without headers or bodies: what the access log and the inspector's table
+    show."""
+    return {
+        "seq": raw.seq,
+        "at": isoformat(raw.at),
+        "method": raw.method,
+        "path": raw.path,
+        "query": masked_query(raw.query),
+        "account": raw.account,
+        "operation": raw.operation,
+        "status": raw.status,
+        "duration_ms": round(raw.seconds * 1000, 3),
+        "dropped": raw.status is None,
+    }
+
+
 class Journal:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._entries: deque[Raw] = deque(maxlen=capacity)
@@ -238,19 +255,35 @@ class Journal:
 
     def latest_summary(self) -> dict[str, Any]:
         """The newest entry without headers or bodies: what the access log writes."""
-        raw = self._entries[-1]
-        return {
-            "seq": raw.seq,
-            "at": isoformat(raw.at),
-            "method": raw.method,
-            "path": raw.path,
-            "query": masked_query(raw.query),
-            "account": raw.account,
-            "operation": raw.operation,
-            "status": raw.status,
-            "duration_ms": round(raw.seconds * 1000, 3),
-            "dropped": raw.status is None,
-        }
+        return summary(self._entries[-1])
+
+    @property
+    def last_seq(self) -> int:
+        """The number of the newest request ever recorded (0 before the first)."""
+        return self._seq
+
+    @property
+    def first_seq(self) -> int:
+        """The number of the oldest entry still kept (``last_seq + 1`` when none is)."""
+        return self._entries[0].seq if self._entries else self._seq + 1
+
+    def since(self, seq: int, limit: int | None = None) -> list[dict[str, Any]]:
+        """Summaries of the entries after number ``seq``, oldest first; the newest
+        ``limit`` of them if a limit is given. Cheap: no body is parsed."""
+        newer: list[Raw] = []
+        for raw in reversed(self._entries):
+            if raw.seq <= seq or (limit is not None and len(newer) >= limit):
+                break
+            newer.append(raw)
+        return [summary(raw) for raw in reversed(newer)]
+
+    def get(self, seq: int) -> Entry | None:
+        """Entry number ``seq``, with its headers and bodies, if it is still kept."""
+        if not self._entries or not self._entries[0].seq <= seq <= self._entries[-1].seq:
+            return None
+        # Numbers are consecutive within the deque, so the entry's place follows from it.
+        raw = self._entries[seq - self._entries[0].seq]
+        return _entry(raw) if raw.seq == seq else None
 
     def entries(
         self,

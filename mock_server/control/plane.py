@@ -35,6 +35,7 @@ from registrar_mock.scenarios import (
     ScenarioSource,
     find,
     from_document,
+    from_text,
     plain,
     redacted,
     resolve,
@@ -164,6 +165,16 @@ class Control:
         except ScenarioError as exc:
             raise e.SCENARIO_INVALID(detail=str(exc)) from None
         return self.reset(path)
+
+    def reset_to_text(self, text: str, name: str) -> Scenario:
+        """Reset to an uploaded scenario file's text; errors name the file as ``name``."""
+        # Only the file name is kept: a path sent along would read as one on the server.
+        name = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "uploaded scenario"
+        try:
+            scenario = from_text(text, name)
+        except ScenarioError as exc:
+            raise e.SCENARIO_INVALID(detail=str(exc)) from None
+        return self.reset(scenario)
 
     def _restart(self) -> Scenario:
         world = self.scenario.world

@@ -69,6 +69,12 @@ def read_document(path: Path) -> Any:
         raise ScenarioError(source, "", f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ScenarioError(source, "", "not a scenario file: it is not UTF-8 text") from None
+    return parse_text(text, source)
+
+
+def parse_text(text: str, source: str) -> Any:
+    """A scenario's YAML (or JSON) text as its document (``{}`` when empty). Errors name
+    ``source`` and the line, never the text itself."""
     try:
         document = yaml.load(text, Loader=_Loader)
     except (ValueError, OverflowError, RecursionError):

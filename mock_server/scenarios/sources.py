@@ -23,6 +23,7 @@ from registrar_mock.scenarios.files import (
     ScenarioError,
     bundled,
     display_name,
+    parse_text,
     read_document,
     top_level_keys,
 )
@@ -92,6 +93,12 @@ def _within(text: str, roots: Sequence[Path]) -> Path:
 
 def load_file(path: Path) -> Scenario:
     return from_document(read_document(path), source=display_name(path), default_name=path.stem)
+
+
+def from_text(text: str, name: str) -> Scenario:
+    """A scenario from the text of a YAML file (an upload), named ``name`` in errors."""
+    stem = name.rsplit(".", 1)[0] if name.endswith(SCENARIO_SUFFIXES) else name
+    return from_document(parse_text(text, name), source=name, default_name=stem or "uploaded")
 
 
 def resolve(source: ScenarioSource = None, *, here: Path | None = None, **options: Any) -> Scenario:
