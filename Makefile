@@ -12,8 +12,12 @@ VIEW := $(VENV)/namespace
 # The official Node SDK, pinned, for the tests that drive it; installed only where npm is.
 NODE_SDK := tests/sdk/node/node_modules/cloudflare/package.json
 NPM := $(shell command -v npm 2>/dev/null)
+# The system's Chromium and Firefox, for the inspector's browser tests (tests/inspector/ looks
+# the same way); without them those are skipped, and `make test` says so first.
+CHROMIUM := $(or $(REGISTRAR_MOCK_CHROMIUM),$(shell command -v chromium chromium-browser google-chrome 2>/dev/null | head -n 1))
+FIREFOX := $(shell command -v firefox-esr firefox 2>/dev/null | head -n 1)
 
-.PHONY: install serve test contract soak lint typecheck clean bench
+.PHONY: install serve test contract soak lint typecheck clean bench screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +35,13 @@ $(NODE_SDK): tests/sdk/node/package.json tests/sdk/node/package-lock.json
 	touch $(NODE_SDK)
 
 test: $(STAMP) $(if $(NPM),$(NODE_SDK))
+	@$(if $(CHROMIUM),,echo "make test: no Chromium found, so the inspector's Chromium tests will be skipped; 'sudo apt-get install chromium' runs them")
+	@$(if $(FIREFOX),,echo "make test: no Firefox found, so the inspector's Firefox test will be skipped; 'sudo apt-get install firefox-esr' runs it")
 	$(BIN)/python -m pytest -q -p xdist -n 2
+
+# The README's picture of the inspector, taken by its browser test.
+screenshot: $(STAMP)
+	REGISTRAR_MOCK_SCREENSHOT=docs/inspector.png $(BIN)/python -m pytest -q tests/inspector/test_browser.py -k readme_screenshot
 
 # A deeper contract pass: many more generated examples per operation (slow).
 contract: $(STAMP)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -13,10 +14,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse
 from starlette.routing import Mount, Router
 from starlette.types import Message, Receive, Scope, Send
 
-from registrar_mock import scenarios
+from registrar_mock import inspector, scenarios
 from registrar_mock.clock import Clock, SystemClock, VirtualClock
 from registrar_mock.control import Control
 from registrar_mock.control.api import routes as control_routes
@@ -53,7 +55,10 @@ class MockApp(Starlette):
         scenario_dirs: Sequence[Path] = (),
     ) -> None:
         super().__init__(
-            routes=[*api_routes(), Mount(CONTROL_ROOT, routes=control_routes())],
+            routes=[
+                *api_routes(),
+                Mount(CONTROL_ROOT, routes=[*control_routes(), *inspector.routes()]),
+            ],
             lifespan=_lifespan,
             exception_handlers={
                 ApiError: envelope.api_error_handler,
@@ -75,10 +80,21 @@ class MockApp(Starlette):
         self.edge: Edge = self.control
         # Set by listen_on() when a server binds the app to a loopback address.
         self.hosts: guard.HostCheck | None = None
+        # Set when the server shuts down: the inspector's open event streams then end.
+        self._closing = threading.Event()
 
     def listen_on(self, host: str, allowed_hosts: Sequence[str] = ()) -> None:
         """Tell the app where it is served: on loopback, it answers only to its own names."""
         self.hosts = guard.HostCheck(host, allowed_hosts) if guard.is_loopback(host) else None
+
+    @property
+    def closing(self) -> bool:
+        return self._closing.is_set()
+
+    def close_streams(self) -> None:
+        """End every open event stream (soon: they look each tick), as a server shutting
+        down must, or it would wait for pages that never hang up."""
+        self._closing.set()
 
     @property
     def world(self) -> World:
@@ -99,14 +115,21 @@ class MockApp(Starlette):
             return
         control = path.startswith(CONTROL_ROOT)
         if control or self.hosts is not None:
+            # The inspector's page holds no state: any site may link to it.
+            page = control and path in inspector.PAGES
             refusal = guard.check(
-                scope["method"], scope["headers"], control=control, hosts=self.hosts
+                scope["method"], scope["headers"], control=control and not page, hosts=self.hosts
             )
             if refusal is not None:
                 await envelope.failure(refusal)(scope, receive, send)
                 return
         if control:
             await super().__call__(scope, receive, send)
+            return
+        if path == "/" and scope["method"] in ("GET", "HEAD") and _wants_html(scope):
+            # A browser pointed at the server finds the inspector; a program asking for
+            # "/" gets Cloudflare's answer (no route), as it would there.
+            await RedirectResponse(f"{CONTROL_ROOT}/ui", status_code=307)(scope, receive, send)
             return
         status = 0
         response_headers: list[tuple[bytes, bytes]] = []
@@ -169,6 +192,13 @@ class MockApp(Starlette):
                     line["duration_ms"],
                     extra={"request": line},
                 )
+
+
+def _wants_html(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name.lower() == b"accept":
+            return b"text/html" in value.lower()
+    return False
 
 
 @contextlib.asynccontextmanager

@@ -173,6 +173,11 @@ FILES: dict[str, str] = {
 
 # Run by another test, named "path::function" (too slow for this module, or done there).
 COVERED_ELSEWHERE: dict[str, str] = {
+    # The same test, writing its picture to a temporary file (a browser: make test has one
+    # where Chromium is installed, and CI always).
+    "development-commands: make screenshot": (
+        "tests/inspector/test_browser.py::test_the_readme_screenshot"
+    ),
     # The same arguments, against a served mock on a free port (about a minute with five
     # examples per operation on a busy two-core machine: too long to repeat here).
     "contract-against-serve": (

@@ -59,6 +59,8 @@ def banner(
     protected = bool(getattr(app.control, "control_token", None))
     guard = "Authorization: Bearer <your --control-token>" if protected else "no token needed"
     lines.append(f"  Control API  {origin}/__mock__   ({guard})")
+    asks = ", asks for the token once" if protected else ""
+    lines.append(f"  Inspector    {origin}/__mock__/ui   (open in a browser{asks})")
     speed = f"{time_scale:g} times real time" if time_scale != 1 else "in real time"
     lines.append(
         f"  Clock        {isoformat(app.clock.now())}, running {speed}; the control API can move it"

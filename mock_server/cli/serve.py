@@ -17,6 +17,7 @@ import uvicorn
 from registrar_mock import scenarios
 from registrar_mock.cli.banner import PROG, banner
 from registrar_mock.clock import MAX_TIME_SCALE
+from registrar_mock.http import serving
 
 if TYPE_CHECKING:
     from registrar_mock.app import MockApp
@@ -34,7 +35,6 @@ def serve(args: argparse.Namespace) -> int:
     from registrar_mock.app import create_app
     from registrar_mock.cli import logs
     from registrar_mock.control.reload import ScenarioWatcher
-    from registrar_mock.http import serving
 
     if not 0 < args.time_scale <= MAX_TIME_SCALE:
         raise CliError(
@@ -169,7 +169,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-class Server(uvicorn.Server):
+class Server(serving.Server):
     """uvicorn's server, with coroutines (the scenario watcher) that live as long as it does.
 
     ``finally_`` runs once it has shut down: on SIGTERM uvicorn then re-raises the

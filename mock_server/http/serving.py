@@ -227,6 +227,17 @@ def descriptor_room() -> int:
     return soft
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, which first tells the app it is shutting down (``close_streams``):
+    uvicorn waits for every response to finish, and an event stream never would."""
+
+    async def shutdown(self, sockets: list[Any] | None = None) -> None:
+        close_streams = getattr(self.config.app, "close_streams", None)
+        if callable(close_streams):
+            close_streams()
+        await super().shutdown(sockets=sockets)
+
+
 def config(app: Any, limits: Limits | None = None, **options: Any) -> uvicorn.Config:
     """The uvicorn configuration every server of the mock runs with."""
     limits = limits or Limits()

@@ -127,6 +127,16 @@ class State:
             self._dirty = set()
             return dirty
 
+    def settled_accounts(self) -> list[Account]:
+        """Every account, with time's effects applied up to the clock, as a reader of the
+        whole state sees them (the inspector). Hold the lock while reading them."""
+        with self._lock:
+            now = self.clock.now()
+            accounts = list(self.accounts.values())
+            for account in accounts:
+                self._settle(account, now)
+            return accounts
+
     def charges(self, account_id: str) -> list[Charge]:
         """What the account was charged, up to the clock: a workflow that has finished by
         now has charged, whether or not anyone has polled it since."""

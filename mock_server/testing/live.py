@@ -34,11 +34,9 @@ class LiveServer:
         self._thread = threading.Thread(
             target=self._serve, name="registrar-mock-server", daemon=True
         )
-        import uvicorn
-
         from registrar_mock.http import serving
 
-        self._server = uvicorn.Server(serving.config(app, loop="asyncio"))
+        self._server = serving.Server(serving.config(app, loop="asyncio"))
 
     def start(self) -> LiveServer:
         self._thread.start()

@@ -72,6 +72,10 @@ def test_the_wheel_holds_one_package_with_its_data(wheel: Path) -> None:
         "registrar_mock/scenarios/bundled/default.yaml",
         "registrar_mock/scenarios/bundled/scenario.schema.json",
         "registrar_mock/py.typed",
+        "registrar_mock/inspector/static/index.html",
+        "registrar_mock/inspector/static/inspector.js",
+        "registrar_mock/inspector/static/inspector.css",
+        "registrar_mock/inspector/static/icon.svg",
     ):
         assert expected in names
 
@@ -97,6 +101,9 @@ def test_the_base_install_leaves_an_unrelated_suite_alone(wheel: Path, tmp_path:
     assert "2 passed" in output
     assert "registrar-mock" in run(bin / "registrar-mock", "--version")
     assert "registrar-mock" in run(bin / "python", "-m", "registrar_mock", "--version")
+    # The inspector's page comes from the installed package, whole.
+    page = "from registrar_mock.inspector.routes import asset; print(len(asset('index.html')))"
+    assert int(run(bin / "python", "-c", page)) > 1000
 
     # The contract kit without its extra: one line naming the extra, a non-zero exit.
     done = subprocess.run(
