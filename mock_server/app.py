@@ -30,6 +30,7 @@ from registrar_mock.http.edge import DROPPED, Edge
 from registrar_mock.http.endpoint import OPERATION
 from registrar_mock.http.paths import API_ROOT, CONTROL_ROOT
 from registrar_mock.http.routes import api_routes
+from registrar_mock.inspector.routes import routes as inspector_routes
 from registrar_mock.model import Registrar, World
 from registrar_mock.scenarios import Scenario, ScenarioSource
 from registrar_mock.store import StateFile, StateFileError
@@ -57,7 +58,7 @@ class MockApp(Starlette):
         super().__init__(
             routes=[
                 *api_routes(),
-                Mount(CONTROL_ROOT, routes=[*control_routes(), *inspector.routes()]),
+                Mount(CONTROL_ROOT, routes=[*control_routes(), *inspector_routes()]),
             ],
             lifespan=_lifespan,
             exception_handlers={
@@ -78,6 +79,7 @@ class MockApp(Starlette):
             scenario, clock, self.registrar, store, control_token, scenario_dirs=scenario_dirs
         )
         self.edge: Edge = self.control
+        self.feed = inspector.Feed(self.control)
         # Set by listen_on() when a server binds the app to a loopback address.
         self.hosts: guard.HostCheck | None = None
         # Set when the server shuts down: the inspector's open event streams then end.
@@ -90,6 +92,9 @@ class MockApp(Starlette):
     @property
     def closing(self) -> bool:
         return self._closing.is_set()
+
+    def open_streams(self) -> None:
+        self._closing.clear()
 
     def close_streams(self) -> None:
         """End every open event stream (soon: they look each tick), as a server shutting
@@ -205,6 +210,8 @@ def _wants_html(scope: Scope) -> bool:
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     """While served: the running clock is saved as it goes, and exactly at shutdown."""
     durability = app.control.durability if isinstance(app, MockApp) else None
+    if isinstance(app, MockApp):
+        app.open_streams()  # served again after a shutdown: streams may run again
     task = None
     if durability is not None and durability.keeps_time:
         task = asyncio.create_task(durability.keep_clock())

@@ -344,6 +344,12 @@ CLOCK_LIMIT = problem(400, GENERIC, "the clock stops at {limit}")
 CLOCK_FIXED = problem(409, GENERIC, "this clock cannot be moved")
 NO_SUCH_ACCOUNT = problem(404, GENERIC, "no account {account!r}")
 NO_SUCH_FAULT = problem(404, GENERIC, "no fault {fault}")
+TOO_MANY_PAGES = problem(
+    503,
+    GENERIC,
+    "Too many inspector pages are open (at most {limit}); close one and reload",
+    **{"Retry-After": "5"},
+)
 NO_SUCH_ENTRY = problem(
     404, GENERIC, "no journal entry {seq}: it never was, or it has been dropped"
 )

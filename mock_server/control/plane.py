@@ -66,6 +66,10 @@ class Control:
         self.faults = FaultBook(seed=scenario.world.seed)
         self.faults.reset(self._scenario_rules(scenario), scenario.world.seed)
         self.journal = Journal()
+        # Moves on with every change committed (an API request's, or a control call's), so
+        # a watcher (the inspector) knows when to look again; time moving by itself on a
+        # running clock is the one change it doesn't count.
+        self.version = 0
         self.durability = Durability(
             store,
             registrar,
@@ -93,6 +97,7 @@ class Control:
         return self.faults.pick(operation, account_id)
 
     def commit(self, method: str = "POST", *, saved: bool = False) -> None:
+        self.version += 1
         self.durability.commit(reading=saved or method in SAFE_METHODS)
 
     # --- persistence ------------------------------------------------------------
@@ -142,6 +147,7 @@ class Control:
 
     def persist(self, *, everything: bool = False) -> None:
         """Make the changes so far durable (no-op without a state file); 503 if they can't be."""
+        self.version += 1
         self.durability.commit(everything=everything)
 
     # --- scenario ---------------------------------------------------------------

@@ -30,6 +30,9 @@ from registrar_mock import errors as e
 from registrar_mock.http import envelope
 from registrar_mock.http.edge import ABORT_EXTENSION
 
+# Seconds a shutting-down server waits for responses still being sent: longer than a
+# request is held for its workflow (10 s by default), so those are answered.
+SHUTDOWN_GRACE = 15
 # Descriptors kept free beyond the connection limit: the state file, logs, the loop.
 RESERVED_DESCRIPTORS = 64
 
@@ -255,5 +258,8 @@ def config(app: Any, limits: Limits | None = None, **options: Any) -> uvicorn.Co
         access_log=False,
         ws="none",
         lifespan="auto",
+        # A client that stops reading (a paused page's event stream) holds its response
+        # open; past this, shutdown stops waiting for it.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
         **options,
     )

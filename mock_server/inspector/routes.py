@@ -1,5 +1,5 @@
 """Serving the inspector under ``/__mock__``: its page and assets, its document, and the
-stream of events that keeps an open page up to date.
+stream of events that keeps an open page up to date (:mod:`.feed`).
 
 The page and its assets are static: they hold no state and no secret, so a browser may
 be sent to them from anywhere (a link in a README). Everything with state in it (the
@@ -9,9 +9,6 @@ token when the server has one, and refuses other web sites.
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
@@ -20,17 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from registrar_mock import errors as e
 from registrar_mock.control.api import check_token, endpoint
 from registrar_mock.control.plane import Control
 from registrar_mock.http.paths import CONTROL_ROOT
-from registrar_mock.inspector.view import build
-
-# How often a stream looks at the state: a change reaches the page well within a second.
-TICK = 0.25
-# A running clock's time is sent on its own at most this often when nothing else changed.
-CLOCK_EVERY = 1.0
-HEARTBEAT = 15.0  # a comment line, so idle streams aren't cut by anything in between
-JOURNAL_BATCH = 200  # entries per event at most; the page keeps the newest
+from registrar_mock.inspector.feed import MAX_STREAMS, Feed
+from registrar_mock.inspector.view import build, journal_span
 
 # The page and its assets, by path under /ui: (file in static/, media type).
 ASSETS = {
@@ -62,6 +54,7 @@ class Host(Protocol):
     """What the inspector needs of the app that serves it."""
 
     control: Control
+    feed: Feed
 
     @property
     def closing(self) -> bool:
@@ -83,65 +76,23 @@ def _page(name: str, media_type: str) -> Any:
 
 
 async def view(request: Request, control: Control) -> dict[str, Any]:
-    return build(control)
+    return {**build(control), "journal": journal_span(control)}
 
 
 async def events(request: Request) -> Response:
-    """Server-sent events: ``view`` (the whole document, whenever it changes), ``clock``
-    (a running clock's time, when nothing else changed) and ``journal`` (new requests,
-    summarised; ``after`` names the last one the page has)."""
+    """Server-sent events for one page (see :mod:`.feed`); ``after`` names the last journal
+    entry it has."""
     host: Host = request.app
     check_token(request, host.control)
     host.control.admit("GET")
+    if request.method == "HEAD":
+        return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
+    if host.feed.streams >= MAX_STREAMS:
+        raise e.TOO_MANY_PAGES(limit=MAX_STREAMS)
     given = request.query_params.get("after", "0")
     after = int(given) if given.isascii() and given.isdigit() and len(given) <= 18 else 0
-    return StreamingResponse(
-        _stream(host, after), media_type="text/event-stream", headers=STREAM_HEADERS
-    )
-
-
-def _event(name: str, data: Any) -> bytes:
-    # ASCII escapes keep any stored text (a lone surrogate too) on one valid line.
-    return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
-
-
-async def _stream(host: Host, after: int) -> AsyncIterator[bytes]:
-    control = host.control
-    loop = asyncio.get_running_loop()
-    yield b"retry: 1000\n\n"
-    shown: str | None = None  # the last document sent, without its clock
-    clock_seen: dict[str, Any] | None = None
-    clock_sent = quiet_since = loop.time()
-    seq = after
-    while not host.closing:
-        document = build(control)
-        clock = document.pop("clock")
-        text = json.dumps(document, separators=(",", ":"), sort_keys=True)
-        journal = control.journal
-        if journal.last_seq < seq:
-            seq = 0  # a new journal (the server restarted): the page starts its table again
-        now = loop.time()
-        if text != shown:
-            shown = text
-            document["clock"] = clock
-            yield _event("view", document)
-            clock_sent = quiet_since = now
-        elif clock != clock_seen and (
-            clock["time_scale"] is None or now - clock_sent >= CLOCK_EVERY
-        ):
-            # A virtual clock moved (by the control API): at once. A running one: each second.
-            yield _event("clock", clock)
-            clock_sent = quiet_since = now
-        clock_seen = clock
-        fresh = journal.since(seq, JOURNAL_BATCH)
-        if fresh:
-            seq = fresh[-1]["seq"]
-            yield _event("journal", fresh)
-            quiet_since = now
-        if now - quiet_since >= HEARTBEAT:
-            yield b": still here\n\n"
-            quiet_since = now
-        await asyncio.sleep(TICK)
+    stream = host.feed.stream(after, lambda: host.closing)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
 def routes() -> list[BaseRoute]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from registrar_mock import spec
 from registrar_mock.clock import isoformat
@@ -22,20 +23,25 @@ from registrar_mock.model.records import Account, Registration, WorkflowKind, Wo
 from registrar_mock.model.workflows import Step, Workflow
 from registrar_mock.scenarios import bundled
 
-# More than anyone reads on one page; an account past it says how many were left out.
+# More than anyone reads on one page, across all accounts; each account says how many of
+# its own were left out. It keeps the document, and so each update, small.
 MAX_REGISTRATIONS = 500
 
 
 def build(control: Control) -> dict[str, Any]:
-    """The inspector's document: scenario, clock, accounts, faults and the journal's span."""
+    """The inspector's document: scenario, clock, accounts and faults. (The journal is sent
+    apart: a request that changes nothing else leaves the document as it was.)"""
     registrar = control.registrar
     with registrar.lock:
         accounts = registrar.settled_accounts()
-        shown = [_account(control, account) for account in sorted(accounts, key=_order)]
+        room = MAX_REGISTRATIONS
+        shown = []
+        for account in sorted(accounts, key=_order):
+            shown.append(_account(control, account, room))
+            room -= len(shown[-1]["registrations"])
         now = control.now()
         faults = [rule.to_json() for rule in control.faults.rules]
     world = control.scenario.world
-    journal = control.journal
     return {
         "scenario": {
             "name": control.scenario.name,
@@ -48,19 +54,20 @@ def build(control: Control) -> dict[str, Any]:
         "accounts": shown,
         "faults": faults,
         "operations": sorted(spec.registrar_operations()),
-        "journal": {
-            "first": journal.first_seq,
-            "last": journal.last_seq,
-            "capacity": journal.capacity,
-        },
     }
+
+
+def journal_span(control: Control) -> dict[str, int]:
+    """Which journal entries are kept: numbers ``first`` to ``last``, at most ``capacity``."""
+    journal = control.journal
+    return {"first": journal.first_seq, "last": journal.last_seq, "capacity": journal.capacity}
 
 
 def _order(account: Account) -> tuple[bool, str]:
     return (account.sandbox, account.id)
 
 
-def _account(control: Control, account: Account) -> dict[str, Any]:
+def _account(control: Control, account: Account, room: int) -> dict[str, Any]:
     profile = profiles.of(account.sandbox)
     limit = control.registrar.view(account).domain_limit
     contact = account.default_contact
@@ -74,10 +81,9 @@ def _account(control: Control, account: Account) -> dict[str, Any]:
         "domains": len(account.registrations),
         "limit": limit,
         "registrations": [
-            _registration(account, registration)
-            for registration in registrations[:MAX_REGISTRATIONS]
+            _registration(account, registration) for registration in registrations[:room]
         ],
-        "more_registrations": max(0, len(registrations) - MAX_REGISTRATIONS),
+        "more_registrations": max(0, len(registrations) - room),
         "transfers": [
             _workflow(account, workflow)
             for _, workflow in sorted(account.transfer_workflows.items())
@@ -150,8 +156,9 @@ def actions(account: Account, workflow: Workflow) -> Iterable[dict[str, Any]]:
     """The control API calls that settle the workflow where it waits, as the page's
     Confirm and Reject buttons send them: an ``action_required`` step's user (or, for a
     transfer, registrant), or the losing registrar a transfer is ``blocked`` on."""
-    base = f"/accounts/{account.id}"
-    domain = workflow.domain_name
+    # Each name is one path segment, whatever it holds.
+    base = f"/accounts/{quote(account.id, safe='')}"
+    domain = quote(workflow.domain_name, safe="")
     state = workflow.state
     if workflow.kind is WorkflowKind.TRANSFER:
         answers = {

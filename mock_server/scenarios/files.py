@@ -72,6 +72,30 @@ def read_document(path: Path) -> Any:
     return parse_text(text, source)
 
 
+# Values a document may hold once YAML's aliases are expanded: far more than any world
+# needs, far fewer than a few lines of nested aliases can make (a "billion laughs"), which
+# everything that walks the document (the schema check first) would expand.
+MAX_VALUES = 1_000_000
+
+
+def _within_budget(document: Any) -> bool:
+    """Whether the document, aliases expanded, holds at most ``MAX_VALUES`` values; walked
+    without recursion, and given up as soon as the budget is spent."""
+    left = MAX_VALUES
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        left -= 1
+        if left < 0:
+            return False
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return True
+
+
 def parse_text(text: str, source: str) -> Any:
     """A scenario's YAML (or JSON) text as its document (``{}`` when empty). Errors name
     ``source`` and the line, never the text itself."""
@@ -86,6 +110,10 @@ def parse_text(text: str, source: str) -> Any:
         # The parser quotes what it read ('found undefined alias ...'): take that out.
         problem = _QUOTED.sub("", getattr(exc, "problem", None) or "unreadable")
         raise ScenarioError(source, where, f"not valid YAML: {' '.join(problem.split())}") from None
+    if not _within_budget(document):
+        raise ScenarioError(
+            source, "", f"too large: more than {MAX_VALUES:,} values once its aliases are expanded"
+        )
     return {} if document is None else document
 
 

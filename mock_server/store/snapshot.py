@@ -14,6 +14,7 @@ first problem, so a bad snapshot is refused before anything is changed.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -382,12 +383,16 @@ def _workflows(at: _At, field: str, account_id: str) -> dict[str, Workflow]:
     return found
 
 
+ACCOUNT_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def load_account(data: Any, path: str = "account") -> Account:
     """One account, checked whole; raises SnapshotError naming the first problem."""
     at = _At(path, data)
     account_id = at.text("id")
-    if not account_id:
-        raise at.fail("id", "is empty")
+    if not ACCOUNT_ID.fullmatch(account_id):
+        # What a scenario or a request can name, and no more: the id goes into paths.
+        raise at.fail("id", "is not an account id (1 to 32 of A-Z, a-z, 0-9, _ and -)")
     sandbox = at.get("sandbox", bool) if "sandbox" in at.data else False
     account = Account(
         account_id,

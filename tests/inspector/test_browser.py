@@ -292,6 +292,8 @@ def test_it_can_be_driven_from_the_keyboard(page: Page, served: Served) -> None:
         pytest.fail("Tab never reached the Confirm button")
     page.keyboard.press("Enter")
     expect(page.locator("#notice")).to_have_text("Confirmed keys.com")
+    # The button is gone with the step it answered; the keyboard goes on from the message.
+    expect(page.locator("#notice")).to_be_focused()
 
 
 def test_scenarios_switch_upload_and_state_round_trip(

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from registrar_mock import create_app
+from registrar_mock.inspector import feed, routes
 from registrar_mock.testing.live import LiveServer
 from tests.helpers import ACCOUNT, TOKEN
 from tests.live import running
@@ -108,7 +109,9 @@ def test_a_registration_made_through_the_api_reaches_an_open_stream(server: Live
         assert client.post("/registrations", json={"domain_name": "live.com"}).status_code == 202
     shown = listener.until("view", lambda doc: registrations(doc) == ["live.com"])
     assert shown["accounts"][0]["registrations"][0]["workflows"][0]["state"] == "in_progress"
-    (entry,) = listener.next("journal")
+    journal = listener.until("journal", lambda body: body["entries"])
+    assert (journal["first"], journal["last"]) == (1, 1)
+    (entry,) = journal["entries"]
     assert (entry["method"], entry["status"], entry["operation"]) == (
         "POST",
         202,
@@ -137,12 +140,49 @@ def test_after_names_the_last_request_the_page_has(server: LiveServer) -> None:
         for name in ("one.com", "two.com", "three.com"):
             client.post("/registrations", json={"domain_name": name})
     everything = Listener(f"{server.origin}/__mock__/ui/events")
-    assert [entry["seq"] for entry in everything.next("journal")] == [1, 2, 3]
+    assert seqs(everything.next("journal")) == [1, 2, 3]
     later = Listener(f"{server.origin}/__mock__/ui/events?after=2")
-    assert [entry["seq"] for entry in later.next("journal")] == [3]
+    assert seqs(later.next("journal")) == [3]
     # A page that knows more than this journal holds (the server restarted) gets it all.
     ahead = Listener(f"{server.origin}/__mock__/ui/events?after=50")
-    assert [entry["seq"] for entry in ahead.next("journal")] == [1, 2, 3]
+    assert seqs(ahead.next("journal")) == [1, 2, 3]
+
+
+def seqs(journal: dict[str, Any]) -> list[int]:
+    return [entry["seq"] for entry in journal["entries"]]
+
+
+def test_a_page_catches_up_with_the_whole_journal_in_batches(server: LiveServer) -> None:
+    with api(server) as client:
+        for _ in range(450):
+            client.get("/registrations")
+    listener = Listener(f"{server.origin}/__mock__/ui/events")
+    batches = [listener.next("journal") for _ in range(3)]
+    assert [len(batch["entries"]) for batch in batches] == [200, 200, 50]
+    assert [seq for batch in batches for seq in seqs(batch)] == list(range(1, 451))
+
+
+def test_a_read_that_changes_nothing_sends_no_new_view(server: LiveServer) -> None:
+    listener = Listener(f"{server.origin}/__mock__/ui/events")
+    listener.next("view")
+    with api(server) as client:
+        client.post("/domain-check", json={"domains": ["quiet.com"]})
+        client.post("/registrations", json={"domain_name": "loud.com"})
+    # The check comes first and changes nothing: the next view is the registration's.
+    shown = listener.next("view")
+    assert registrations(shown) == ["loud.com"]
+    journal = listener.until("journal", lambda body: body["last"] == 2)
+    assert journal["entries"][-1]["operation"] == "registrar-domain-registration-create"
+
+
+def test_a_clear_of_the_journal_reaches_the_page(server: LiveServer) -> None:
+    with api(server) as client:
+        client.get("/registrations")
+    listener = Listener(f"{server.origin}/__mock__/ui/events")
+    assert listener.next("journal")["first"] == 1
+    httpx.delete(f"{server.origin}/__mock__/journal", headers={"Content-Type": "application/json"})
+    cleared = listener.next("journal")
+    assert (cleared["first"], cleared["last"], cleared["entries"]) == (2, 1, [])
 
 
 def test_a_running_clock_is_sent_on_its_own() -> None:
@@ -155,6 +195,46 @@ def test_a_running_clock_is_sent_on_its_own() -> None:
         assert tick["time_scale"] == 60 and tick["now"] > first["clock"]["now"]
     finally:
         live.stop()
+
+
+def test_too_many_open_pages_are_refused(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed, "MAX_STREAMS", 2)
+    monkeypatch.setattr(routes, "MAX_STREAMS", 2)
+    first, second = (Listener(f"{server.origin}/__mock__/ui/events") for _ in range(2))
+    first.next("view"), second.next("view")
+    third = Listener(f"{server.origin}/__mock__/ui/events")
+    assert third.ended.wait(PATIENCE) and third.status == 503
+    answer = httpx.get(f"{server.origin}/__mock__/ui/events")
+    assert answer.json()["errors"][0]["message"].startswith("Too many inspector pages")
+    assert answer.headers["retry-after"] == "5"
+
+
+def test_head_answers_without_a_stream(server: LiveServer) -> None:
+    answer = httpx.head(f"{server.origin}/__mock__/ui/events", timeout=PATIENCE)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/event-stream")
+
+
+def test_a_stream_ends_by_itself_and_the_page_carries_on(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed, "LIFETIME", 0.5)
+    listener = Listener(f"{server.origin}/__mock__/ui/events")
+    listener.next("view")
+    assert listener.ended.wait(PATIENCE)  # even on a server that never says it stops
+
+
+def test_an_app_served_again_streams_again() -> None:
+    app = create_app()
+    for _ in range(2):
+        live = LiveServer(app).start()
+        try:
+            listener = Listener(f"{live.origin}/__mock__/ui/events")
+            assert listener.next("view")["scenario"]["name"] == "default"
+        finally:
+            live.stop()
 
 
 def test_an_open_stream_ends_when_the_server_stops() -> None:

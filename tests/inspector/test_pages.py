@@ -127,6 +127,10 @@ def test_a_journal_entry_is_read_by_its_number_with_its_bodies(app: MockApp) -> 
             assert "no journal entry" in answer.json()["errors"][0]["message"]
 
 
+BOMB = "name: bomb\nlaughs:\n" + "".join(
+    f"  - &a{i} [{', '.join([f'*a{i - 1}' if i else 'lol'] * 10)}]\n" for i in range(12)
+)
+
 UPLOADED = """\
 name: uploaded-world
 description: made in a browser
@@ -160,6 +164,8 @@ def test_an_uploaded_scenario_file_is_loaded_from_its_text(app: MockApp) -> None
         ({"name": "lonely.yaml"}, 400, '"name" names an uploaded "text"', "/name"),
         ({"text": 5}, 400, "text must be", "/text"),
         ({"text": "name: x\n", "name": ""}, 400, "name must be", "/name"),
+        # A few hundred bytes of nested aliases that would expand to 10^12 values.
+        ({"text": BOMB, "name": "laughs.yaml"}, 400, "laughs.yaml: too large: more than", None),
     ],
 )
 def test_a_bad_upload_is_refused_naming_the_file_and_the_place(
@@ -175,6 +181,18 @@ def test_a_bad_upload_is_refused_naming_the_file_and_the_place(
         if pointer is not None:
             assert error["source"] == {"pointer": pointer}
         assert control.get("/__mock__/ui/view").json()["result"]["scenario"]["name"] == before
+
+
+def test_an_imported_account_id_must_be_one_a_path_can_hold(app: MockApp) -> None:
+    with client_of(app, **JSON) as control:
+        export = control.get("/__mock__/state").json()["result"]
+        export["registrar"]["accounts"] = [
+            {"id": "x/../../reset#", "has_billing": True, "registrations": []}
+        ]
+        answer = control.put("/__mock__/state", json=export)
+        assert answer.status_code == 400
+        message = answer.json()["errors"][0]["message"]
+        assert "registrar.accounts[0].id" in message and "is not an account id" in message
 
 
 def test_every_control_route_is_in_the_control_spec_and_back() -> None:

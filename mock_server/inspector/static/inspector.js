@@ -167,6 +167,12 @@
     } catch (error) {
       complain(error);
     }
+    // The button pressed may be gone (a workflow moved on, a rule removed): the keyboard
+    // goes on from the message saying what happened, not from the top of the page.
+    if (!document.activeElement || document.activeElement === document.body) {
+      const message = $("problem").textContent ? $("problem") : $("notice");
+      message.focus();
+    }
   }
 
   // --- drawing the document ---------------------------------------------------------
@@ -181,7 +187,7 @@
     drawCharges(document_.accounts);
     drawFaults(document_.faults);
     drawOperations(document_.operations);
-    pruneJournal(document_.journal);
+    if (document_.journal) pruneJournal(document_.journal);
   }
 
   function drawOverview(doc) {
@@ -490,10 +496,10 @@
               type: "button",
               class: "link",
               "aria-expanded": "false",
-              "aria-label": `Request ${entry.seq}: show its headers and bodies`,
               onclick: (event) => toggleEntry(event.currentTarget, entry.seq),
             },
             `#${entry.seq}`,
+            el("span", { class: "visually-hidden" }, " details"),
           ),
         ),
         el("td", {}, el("time", { datetime: entry.at }, when(entry.at))),
@@ -612,7 +618,10 @@
     const payload = JSON.parse(data.join("\n"));
     if (name === "view") draw(payload);
     else if (name === "clock" && view) drawClock(payload);
-    else if (name === "journal") addJournal(payload);
+    else if (name === "journal") {
+      pruneJournal(payload);
+      addJournal(payload.entries);
+    }
   }
 
   // Server-sent events read through fetch, so the control token travels in a header (an
@@ -645,8 +654,10 @@
             buffer = buffer.slice(end + 2);
           }
         }
+        // A stream lasts a minute, then ends cleanly: pick it up again at once.
+        continue;
       } catch {
-        // Reconnect below: the server restarted, or the network blinked.
+        // Reconnect below: the server stopped or restarted, or the network blinked.
       }
       connection("Reconnecting…", false);
       await new Promise((resolve) => setTimeout(resolve, 1000));
