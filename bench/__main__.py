@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import http, inprocess, machine, pytest_cost, report, scale, startup
+from . import fixture_cost, http, inprocess, machine, pytest_cost, report, scale, startup
 from .wrk import WrkMissing
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ("http", "inprocess", "scale", "startup", "pytest")
+PARTS = ("http", "inprocess", "scale", "startup", "pytest", "fixture")
 
 
 def say(text: str) -> None:
@@ -86,6 +86,7 @@ def configure(args: argparse.Namespace) -> dict[str, Any]:
         "inprocess_seconds": 0.5 if quick else 3.0,
         "startup_runs": 2 if quick else 5,
         "pytest_runs": 3 if quick else 15,
+        "fixture_tests": 200 if quick else 1000,
     }
 
 
@@ -114,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "inprocess_seconds": config["inprocess_seconds"],
             "startup_runs": config["startup_runs"],
             "pytest_runs": config["pytest_runs"],
+            "fixture_tests": config["fixture_tests"],
         },
         "skipped": {},
     }
@@ -158,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "pytest" in parts:
         say("What our pytest plugins cost an unrelated test run:")
         results["pytest"] = pytest_cost.run(config["pytest_runs"], say)
+
+    if "fixture" in parts:
+        say("The registrar_mock fixture, per test (setup and teardown):")
+        results["fixture"] = fixture_cost.run(config["fixture_tests"], say)
 
     results["load_average"]["end"] = machine.load_average()
     results["duration_s"] = round(time.perf_counter() - began, 1)

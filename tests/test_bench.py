@@ -24,6 +24,7 @@ MODULES = [
     "bench.__main__",
     "bench.asgi",
     "bench.baseline",
+    "bench.fixture_cost",
     "bench.http",
     "bench.inprocess",
     "bench.launch",
@@ -126,9 +127,11 @@ def test_smallest_configuration_writes_results(tmp_path: Path) -> None:
     ]
     assert results["startup"]["median_s"] > 0
     assert results["pytest"]["with_plugins_ms"] > 0 and results["pytest"]["without_plugins_ms"] > 0
+    assert results["fixture"]["tests"] == 200 and results["fixture"]["median_ms"] > 0
     names = [target["name"] for target in results["targets"]]
     assert any("workflows" in name for name in names)
     assert any("pytest start-up" in name for name in names)
+    assert any("registrar_mock fixture" in name for name in names)
     table = (tmp_path / "latest.md").read_text()
     assert "| Target | Goal | Measured | Result |" in table
     assert "HTTP**: skipped" in table

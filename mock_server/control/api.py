@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable, Mapping
+from functools import cache
 from typing import Any, Protocol
 
 from starlette.requests import Request
@@ -290,7 +291,8 @@ TABLE: list[tuple[str, str, Handler, int]] = [
 ]
 
 
-def routes() -> list[BaseRoute]:
+@cache
+def routes() -> tuple[BaseRoute, ...]:
     by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
     for path, method, handler, status in TABLE:
         by_path.setdefault(path, {})[method] = endpoint(handler, status)
@@ -303,4 +305,4 @@ def routes() -> list[BaseRoute]:
             return response
 
         built.append(Route(path, dispatch, methods=list(methods)))
-    return built
+    return tuple(built)  # shared by every app, as the API's are

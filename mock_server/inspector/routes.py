@@ -95,14 +95,15 @@ async def events(request: Request) -> Response:
     return StreamingResponse(stream, media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
-def routes() -> list[BaseRoute]:
+@cache
+def routes() -> tuple[BaseRoute, ...]:
     """The inspector's routes, mounted with the control API's under ``/__mock__``."""
     pages: list[BaseRoute] = [
         Route(f"/ui{suffix}", _page(name, media_type), methods=["GET"])
         for suffix, (name, media_type) in ASSETS.items()
     ]
-    return [
+    return (
         *pages,
         Route("/ui/view", endpoint(view), methods=["GET"]),
         Route("/ui/events", events, methods=["GET"]),
-    ]
+    )

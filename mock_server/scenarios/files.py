@@ -34,6 +34,7 @@ class ScenarioError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+@cache
 def bundled_dir() -> Path:
     """Where the bundled scenarios are: ``registrar_mock.scenarios.bundled``."""
     return Path(_bundled_package.__file__).resolve().parent
@@ -41,12 +42,25 @@ def bundled_dir() -> Path:
 
 def bundled() -> dict[str, Path]:
     """The bundled scenarios by name."""
-    return {path.stem: path for path in sorted(bundled_dir().glob("*.yaml"))}
+    return dict(_bundled())
+
+
+@cache
+def _bundled() -> tuple[tuple[str, Path], ...]:
+    # Files shipped with the package: they don't change while it runs.
+    return tuple((path.stem, path) for path in sorted(bundled_dir().glob("*.yaml")))
 
 
 def display_name(path: Path) -> str:
     """How messages name a file: bundled ones by file name, others as given."""
+    if _bundled_paths().get(path.name) == path:
+        return path.name  # the common case, without asking the file system
     return path.name if path.resolve().parent == bundled_dir() else str(path)
+
+
+@cache
+def _bundled_paths() -> dict[str, Path]:
+    return {path.name: path for _, path in _bundled()}
 
 
 class _Loader(yaml.SafeLoader):

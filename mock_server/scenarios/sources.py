@@ -9,6 +9,7 @@ accept the same forms and refuse bad ones with the same messages.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -92,7 +93,28 @@ def _within(text: str, roots: Sequence[Path]) -> Path:
 
 
 def load_file(path: Path) -> Scenario:
-    return from_document(read_document(path), source=display_name(path), default_name=path.stem)
+    """The scenario a file holds. Loaded once per content: a test suite creating a mock per
+    test reads the same few files thousands of times, and a Scenario never changes."""
+    source = display_name(path)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = None  # read_document says why, naming the file
+    if content is None:
+        return from_document(read_document(path), source=source, default_name=path.stem)
+    key = (source, path.stem, hashlib.blake2b(content, digest_size=16).digest())
+    found = _loaded.get(key)
+    if found is None:
+        found = from_document(read_document(path), source=source, default_name=path.stem)
+        if len(_loaded) >= MAX_LOADED:
+            _loaded.pop(next(iter(_loaded)))
+        _loaded[key] = found
+    return found
+
+
+# Scenarios by file, file name and contents: see load_file.
+_loaded: dict[tuple[str, str, bytes], Scenario] = {}
+MAX_LOADED = 64
 
 
 def from_text(text: str, name: str) -> Scenario:
