@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from registrar_mock import inspector, scenarios
 from registrar_mock.clock import Clock, SystemClock, VirtualClock
 from registrar_mock.control import Control
 from registrar_mock.control.api import routes as control_routes
-from registrar_mock.control.journal import MAX_BODY
+from registrar_mock.control.journal import MAX_BODY, Raw
 from registrar_mock.control.plane import anchored
 from registrar_mock.errors import ApiError
 from registrar_mock.http import envelope, guard
@@ -82,6 +82,9 @@ class MockApp(Starlette):
         self.feed = inspector.Feed(self.control)
         # Set by listen_on() when a server binds the app to a loopback address.
         self.hosts: guard.HostCheck | None = None
+        # Where `serve` sends each request's journal entry for its access log, bypassing
+        # logging's records (most of a request's cost); None: the logging records below.
+        self.access_sink: Callable[[Raw], None] | None = None
         # Set when the server shuts down: the inspector's open event streams then end.
         self._closing = threading.Event()
 
@@ -186,7 +189,9 @@ class MockApp(Starlette):
                 response_headers=() if dropped else response_headers,
                 response_body=b"" if dropped else b"".join(response_body),
             )
-            if access_log.isEnabledFor(logging.INFO):
+            if self.access_sink is not None:
+                self.access_sink(journal.latest_raw())
+            elif access_log.isEnabledFor(logging.INFO):
                 line = journal.latest_summary()
                 access_log.info(
                     "%s %s account=%s status=%s %.1fms",

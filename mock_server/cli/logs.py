@@ -12,31 +12,38 @@ Other records (reloads, warnings, uvicorn's errors) keep their message. Only the
 ``registrar_mock`` and ``uvicorn`` loggers are configured; the root logger is left
 alone.
 
-Lines are written from a background thread, so a slow or unread stderr (a pipe
-nobody drains, a classic in CI) never stalls a request: once ``CAPACITY`` lines
-are waiting, new ones are dropped, and a line says how many when writing resumes.
+Lines are written from a background thread, in batches, so a slow or unread stderr
+(a pipe nobody drains, a classic in CI) never stalls a request: once ``CAPACITY``
+lines are waiting, new ones are dropped, and a line says how many when writing
+resumes. The access log's lines are even made there (see ``BackgroundHandler.access``),
+so a request pays only for queueing its journal entry.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import queue
+import re
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from registrar_mock.control.journal import Raw, summary
+
 LEVELS = ("debug", "info", "warning", "error")
 CAPACITY = 10_000
+BATCH = 1_000  # lines written at once, at most
 ACCESS_FIELDS = (("method", "method"), ("path", "path"), ("account", "account"))
 
 
 class LineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
-        head = f"{stamp.replace('+00:00', 'Z')} {record.levelname}"
+        head = f"{_stamp(record.created)} {record.levelname}"
         request = getattr(record, "request", None)
         if isinstance(request, dict):
             return f"{head} {access_line(request)}"
@@ -60,21 +67,32 @@ def _value(value: object) -> str:
     if value is None or value == "":
         return "-"
     text = str(value)
-    if any(c.isspace() or c in '"=' for c in text):
-        return json.dumps(text)
-    return text
+    return json.dumps(text) if _QUOTED.search(text) else text
+
+
+# What logfmt can't leave bare: spaces, quotes, equals signs.
+_QUOTED = re.compile(r'[\s"=]')
 
 
 class BackgroundHandler(logging.Handler):
-    """Formats on the caller's thread and writes on its own, dropping lines it can't keep."""
+    """Formats and writes on its own thread, in batches, dropping lines it can't keep.
+
+    Records are formatted on the caller's thread (they may hold anything); the access
+    log's lines take a faster way in: :meth:`access` queues the journal's raw entry, and
+    the line is made here, off the event loop, with many written at once.
+    """
 
     def __init__(self, stream: TextIO | None = None, capacity: int = CAPACITY) -> None:
         super().__init__()
         self.stream = stream if stream is not None else sys.stderr
+        self.capacity = capacity
         self.dropped = 0
         self._reported = 0
-        self._lines: queue.Queue[str | None] = queue.Queue(capacity)
-        self._waiting = 0
+        # A line, or (when, raw journal entry) for the access log; None stops the writer.
+        self._lines: queue.SimpleQueue[str | tuple[float, Raw] | None] = queue.SimpleQueue()
+        self._queued = itertools.count(1)
+        self._submitted = 0
+        self._written = 0
         self._idle = threading.Condition()
         self._writer = threading.Thread(target=self._write, name="registrar-mock-log", daemon=True)
         self._writer.start()
@@ -85,28 +103,46 @@ class BackgroundHandler(logging.Handler):
         except Exception:
             self.handleError(record)
             return
-        with self._idle:
-            try:
-                self._lines.put_nowait(line)
-            except queue.Full:
-                self.dropped += 1
-                return
-            self._waiting += 1
+        self._put(line)
+
+    def access(self, raw: Raw) -> None:
+        """Log one API request: the access log's line, made on the writer's thread."""
+        self._put((time.time(), raw))
+
+    def _put(self, item: str | tuple[float, Raw]) -> None:
+        if self._lines.qsize() >= self.capacity:
+            self.dropped += 1
+            return
+        self._submitted = next(self._queued)
+        self._lines.put(item)
 
     def _write(self) -> None:
-        while (line := self._lines.get()) is not None:
-            with self._idle:
-                dropped = self.dropped - self._reported
-                self._reported = self.dropped
+        running = True
+        while running:
+            batch = [self._lines.get()]
+            with contextlib.suppress(queue.Empty):
+                while len(batch) < BATCH:
+                    batch.append(self._lines.get_nowait())
+            lines = []
+            dropped = self.dropped - self._reported
             if dropped:
-                line = f"{self._notice(dropped)}\n{line}"
-            try:
-                self.stream.write(line + "\n")
-                self.stream.flush()
-            except (OSError, ValueError):
-                pass  # stderr is gone: there is nobody left to tell
+                self._reported += dropped
+                lines.append(self._notice(dropped))
+            taken = 0
+            for item in batch:
+                if item is None:
+                    running = False
+                    continue
+                taken += 1
+                lines.append(item if isinstance(item, str) else _access(*item))
+            if lines:
+                try:
+                    self.stream.write("\n".join(lines) + "\n")
+                    self.stream.flush()
+                except (OSError, ValueError):
+                    pass  # stderr is gone: there is nobody left to tell
             with self._idle:
-                self._waiting -= 1
+                self._written += taken
                 self._idle.notify_all()
 
     def _notice(self, dropped: int) -> str:
@@ -118,15 +154,24 @@ class BackgroundHandler(logging.Handler):
 
     def flush(self, timeout: float = 1.0) -> None:
         """Wait (a little) for the lines so far to be written."""
+        wanted = self._submitted
         with self._idle:
-            self._idle.wait_for(lambda: self._waiting == 0, timeout)
+            self._idle.wait_for(lambda: self._written >= wanted, timeout)
 
     def close(self) -> None:
         self.flush()
-        with contextlib.suppress(queue.Full):
-            self._lines.put_nowait(None)
+        self._lines.put(None)
         self._writer.join(1.0)
         super().close()
+
+
+def _access(when: float, raw: Raw) -> str:
+    return f"{_stamp(when)} INFO {access_line(summary(raw))}"
+
+
+def _stamp(when: float) -> str:
+    stamp = datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
 
 
 def configure(

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import errno
 import inspect
+import logging
 import os
 import socket
 from collections.abc import Callable, Coroutine, Sequence
@@ -75,6 +76,8 @@ def serve(args: argparse.Namespace) -> int:
             **options,
         )
         app.listen_on(args.host, args.allow_host)
+        if logging.getLogger("registrar_mock.access").isEnabledFor(logging.INFO):
+            app.access_sink = log.access  # the access log's lines, made off the event loop
         port = sock.getsockname()[1]
         background: list[Job] = []
         if watched is not None:

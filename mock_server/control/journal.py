@@ -253,6 +253,10 @@ class Journal:
     def latest(self) -> Entry:
         return _entry(self._entries[-1])
 
+    def latest_raw(self) -> Raw:
+        """The newest entry as recorded, unformatted (for the access log's fast path)."""
+        return self._entries[-1]
+
     def latest_summary(self) -> dict[str, Any]:
         """The newest entry without headers or bodies: what the access log writes."""
         return summary(self._entries[-1])

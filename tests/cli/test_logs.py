@@ -107,3 +107,41 @@ def test_an_unread_stderr_never_stalls_the_server() -> None:
         "line 2",
         "line 3",
     ]
+
+
+def test_the_access_fast_path_writes_the_same_line_as_a_record() -> None:
+    """`serve` hands the journal's raw entry to the handler, which makes the line on its own
+    thread: the same line the logging record makes."""
+    stream = io.StringIO()
+    handler = logs.BackgroundHandler(stream)
+    handler.setFormatter(logs.LineFormatter())
+    app = create_app()
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://mock") as http:
+        http.get(f"/client/v4/accounts/{ACCOUNT}/registrar/registrations?token=s3cret",
+                 headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+    raw = app.control.journal.latest_raw()
+    handler.access(raw)
+    record = logging.LogRecord("registrar_mock.access", logging.INFO, __file__, 0, "", (), None)
+    record.request = app.control.journal.latest_summary()
+    record.created = raw_created = 1_700_000_000.0
+    handler.emit(record)
+    handler.close()
+    fast, slow = stream.getvalue().splitlines()
+    assert fast.split(" ", 1)[1] == slow.split(" ", 1)[1]  # all but the time
+    assert "s3cret" not in fast
+    assert slow.startswith(logs._stamp(raw_created))
+
+
+def test_lines_come_out_in_order_in_batches() -> None:
+    stream = io.StringIO()
+    handler = logs.BackgroundHandler(stream)
+    handler.setFormatter(logs.LineFormatter())
+    log = logging.Logger("batches")
+    log.addHandler(handler)
+    for n in range(2500):
+        log.warning("line %d", n)
+    handler.flush(10)
+    assert [line.rsplit(" ", 1)[1] for line in stream.getvalue().splitlines()] == [
+        str(n) for n in range(2500)
+    ]
+    handler.close()
