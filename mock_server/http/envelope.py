@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
 from starlette.requests import Request
@@ -12,17 +13,31 @@ from starlette.responses import JSONResponse, Response
 from registrar_mock import errors as e
 from registrar_mock.http.paths import CONTROL_ROOT
 
+_orjson: ModuleType | None
+try:  # an optional accelerator (registrar-mock[fast]): the same bytes, sooner
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - depends on the install
+    _orjson = None
+
 Message = Mapping[str, Any]
 
 
 class _JSON(JSONResponse):
-    """Starlette's JSON answer, which falls back to ASCII escapes for unencodable text.
+    """Starlette's JSON answer: written by orjson when it is installed (the ``fast``
+    extra; an answer is rendered many times faster, to the same bytes), else by the
+    standard library, which falls back to ASCII escapes for unencodable text.
 
     A lone surrogate can't be written as UTF-8; escaped, it is still valid JSON
     (``"\\ud800"``), so no stored or echoed string can turn an answer into a 500.
     """
 
     def render(self, content: Any) -> bytes:
+        if _orjson is not None:
+            try:
+                fast: bytes = _orjson.dumps(content)
+                return fast
+            except TypeError:  # a lone surrogate, a huge integer: the standard way below
+                pass
         try:
             return super().render(content)
         except UnicodeEncodeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -128,6 +129,11 @@ def test_the_access_fast_path_writes_the_same_line_as_a_record() -> None:
     handler.close()
     fast, slow = stream.getvalue().splitlines()
     assert fast.split(" ", 1)[1] == slow.split(" ", 1)[1]  # all but the time
+    for seconds, status in ((0.00104999, 200), (0.0123456, None), (2.5, 503)):
+        entry = dataclasses.replace(raw, seconds=seconds, status=status, account=None)
+        summary = {**app.control.journal.latest_summary(), "account": None, "status": status,
+                   "dropped": status is None, "duration_ms": round(seconds * 1000, 3)}  # fmt: skip
+        assert logs._access(0.0, entry).split(" ", 2)[2] == logs.access_line(summary)
     assert "s3cret" not in fast
     assert slow.startswith(logs._stamp(raw_created))
 
