@@ -196,6 +196,7 @@ EXCUSED: dict[str, str] = {
     ),
     "install-commands: pip install 'registrar-mock[sdk]'": "installs from PyPI, as above",
     "install-commands: pip install 'registrar-mock[contract]'": "installs from PyPI, as above",
+    "install-commands: pip install 'registrar-mock[fast]'": "installs from PyPI, as above",
     "development-commands: make test": "runs the whole suite, this module included",
     "development-commands: make lint": (
         "checks every file in the tree (others' work in progress included), not the README"
