@@ -9,6 +9,7 @@ transfer-in → transfer-in-status → get when the world has a domain to transf
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ with requires("contract", "the contract kit"):
         StepInput,
         StepOutput,
     )
+    from schemathesis.python import asgi
     from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 
@@ -65,6 +67,20 @@ class Trace:
         return False
 
 
+def _session(schema: OpenApiSchema) -> asgi.ASGIClient | None:
+    """One client for a whole run against an in-process app. Without it schemathesis makes
+    a requests session for every call, and each reads the whole process environment for
+    proxies: about a tenth of a run went there. The app is never behind a proxy."""
+    app = getattr(schema, "app", None)
+    if app is None or not callable(app):
+        return None
+    client = asgi.get_client(app)
+    client.trust_env = False
+    client.__enter__()  # starts the app's lifespan once, as each call's own client would
+    weakref.finalize(client, client.close)
+    return client
+
+
 def _contains_run(ids: list[str], wanted: tuple[str, ...]) -> bool:
     return any(tuple(ids[i : i + len(wanted)]) == wanted for i in range(len(ids)))
 
@@ -97,6 +113,7 @@ def traced(
     fields = {key: dict(value) for key, value in (body_fields or {}).items()}
     trace = Trace()
     base = schema.as_state_machine()
+    session = _session(schema)
 
     class TracedStateMachine(base):  # type: ignore[valid-type,misc]
         generated = True  # whether this step's case was generated, not reached by a link
@@ -106,6 +123,12 @@ def traced(
             if reset is not None:
                 reset()
             trace.scenarios.append([])
+
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
+            kwargs: dict[str, Any] = super().get_call_kwargs(case)
+            if session is not None:
+                kwargs.setdefault("session", session)
+            return kwargs
 
         def before_call(self, case: Case[Any]) -> None:
             super().before_call(case)
