@@ -8,7 +8,7 @@ import pytest
 from registrar_mock import MockApp, create_app
 from registrar_mock.model import World
 from registrar_mock.testing import SyncASGITransport
-from tests.helpers import ACCOUNT, TOKEN, registrar_url
+from tests.helpers import ACCOUNT, JSON, TOKEN, registrar_url
 
 
 @pytest.fixture
@@ -35,6 +35,23 @@ def connect() -> Iterator[Callable[..., httpx.Client]]:
         return client
 
     yield open_client
+    for client in opened:
+        client.close()
+
+
+@pytest.fixture
+def connect_control() -> Iterator[Callable[[MockApp], httpx.Client]]:
+    """Open an in-process client onto an app's control API (/__mock__), sending JSON."""
+    opened: list[httpx.Client] = []
+
+    def open_control(app: MockApp) -> httpx.Client:
+        client = httpx.Client(
+            transport=SyncASGITransport(app), base_url="http://mock/__mock__", headers=JSON
+        )
+        opened.append(client)
+        return client
+
+    yield open_control
     for client in opened:
         client.close()
 

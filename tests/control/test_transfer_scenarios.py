@@ -5,7 +5,7 @@ the clock and the control API standing in for the losing registrar and the regis
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,13 +30,13 @@ from registrar_mock.model.records import (
 )
 from registrar_mock.model.timeutil import add_years
 from registrar_mock.model.world import APPROVAL_WINDOW, DEFAULT_CONTACT
-from registrar_mock.testing import SyncASGITransport
-from tests.helpers import ACCOUNT, JSON, TOKEN, only_error, register, registrar_url
+from tests.helpers import ACCOUNT, TOKEN, only_error, register, registrar_url
 
 R = TransferReason
 S = WorkflowState
 DAY = 86400.0
 Connect = Callable[..., httpx.Client]
+ConnectControl = Callable[[MockApp], httpx.Client]
 NO_BILLING_ACCOUNT = "b1000000000000000000000000000000"
 PREREQ_CODE = "Prereq-Code-7"
 
@@ -332,23 +332,6 @@ def transfer(
     return api.post(f"/registrations/{domain}/transfer-in", json=body)
 
 
-@pytest.fixture
-def control() -> Iterator[Callable[[MockApp], httpx.Client]]:
-    """A client of an app's control API (/__mock__)."""
-    opened: list[httpx.Client] = []
-
-    def open_control(app: MockApp) -> httpx.Client:
-        client = httpx.Client(
-            transport=SyncASGITransport(app), base_url="http://mock/__mock__", headers=JSON
-        )
-        opened.append(client)
-        return client
-
-    yield open_control
-    for client in opened:
-        client.close()
-
-
 def answer(control: httpx.Client, domain: str, what: str, account: str = ACCOUNT) -> httpx.Response:
     return control.post(f"/accounts/{account}/transfers/{domain}/{what}")
 
@@ -412,10 +395,10 @@ def test_a_silent_registrar_approves_when_its_window_ends(connect: Connect) -> N
 
 
 def test_the_control_api_approves_for_the_registrar(
-    connect: Connect, control: Callable[[MockApp], httpx.Client]
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("transfer-succeeds")
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     transfer(api, "patient.net", "Patient-9Wait")
     early = answer(mock, "patient.net", "approve")
     assert early.status_code == 409  # not blocked yet: nothing waits on the registrar
@@ -440,10 +423,10 @@ def test_the_python_handle_rejects_for_the_registrar(connect: Connect) -> None:
 
 
 def test_awaits_the_registrants_approval_then_succeeds(
-    connect: Connect, control: Callable[[MockApp], httpx.Client]
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("transfer-awaits-registrant")
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     assert transfer(api, "confirm-me.com", "Ok-By-Email-3").status_code == 202
     app.control.advance(61)
     waiting = status(api, "confirm-me.com")
@@ -485,10 +468,10 @@ def test_the_masked_address_is_the_registrants_given(connect: Connect) -> None:
 
 
 def test_a_declined_approval_fails_the_transfer(
-    connect: Connect, control: Callable[[MockApp], httpx.Client]
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("transfer-awaits-registrant")
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     transfer(api, "confirm-me.com", "Ok-By-Email-3")
     app.control.advance(61)
     declined = answer(mock, "confirm-me.com", "decline")
@@ -531,10 +514,10 @@ def test_rejected_by_the_losing_registrar(connect: Connect) -> None:
 
 
 def test_the_control_api_rejects_for_the_registrar(
-    connect: Connect, control: Callable[[MockApp], httpx.Client]
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("transfer-rejected")
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     transfer(api, "held-back.net", "Ask-Again-6")
     app.control.advance(3 * DAY)  # well into its five-day window
     assert state(api, "held-back.net") == "blocked"

@@ -4,7 +4,7 @@ shows of a mock is what the mock holds, and its buttons send calls that work."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -12,27 +12,11 @@ import pytest
 
 from registrar_mock import MockApp, create_app
 from registrar_mock.inspector import view as inspector_view
-from registrar_mock.testing import SyncASGITransport
-from tests.helpers import ACCOUNT, JSON, register
+from tests.helpers import ACCOUNT, register
 from tests.server.test_sandbox import buy, sandbox_of
 
 Connect = Callable[..., httpx.Client]
-
-
-@pytest.fixture
-def control() -> Iterator[Callable[[MockApp], httpx.Client]]:
-    opened: list[httpx.Client] = []
-
-    def open_control(app: MockApp) -> httpx.Client:
-        client = httpx.Client(
-            transport=SyncASGITransport(app), base_url="http://mock/__mock__", headers=JSON
-        )
-        opened.append(client)
-        return client
-
-    yield open_control
-    for client in opened:
-        client.close()
+ConnectControl = Callable[[MockApp], httpx.Client]
 
 
 def view(control: httpx.Client) -> dict[str, Any]:
@@ -57,9 +41,11 @@ def press(control: httpx.Client, action: dict[str, Any]) -> httpx.Response:
     return control.post(action["path"], json=action["body"])
 
 
-def test_the_document_shows_scenario_clock_and_an_open_world(control: Callable) -> None:
+def test_the_document_shows_scenario_clock_and_an_open_world(
+    connect_control: ConnectControl,
+) -> None:
     app = create_app("action-required")
-    document = view(control(app))
+    document = view(connect_control(app))
     assert document["scenario"]["name"] == "action-required"
     assert "action_required" in document["scenario"]["description"]
     assert document["scenario"]["open_accounts"] is True
@@ -71,10 +57,10 @@ def test_the_document_shows_scenario_clock_and_an_open_world(control: Callable) 
 
 
 def test_a_workflow_in_action_required_is_shown_with_its_steps_and_the_calls_that_settle_it(
-    connect: Connect, control: Callable
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("action-required")
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     assert register(api, "confirm-me.com").status_code == 202
     waiting = registration(view(mock), "confirm-me.com")
     assert waiting["status"] == "registration_pending"
@@ -114,9 +100,11 @@ def test_a_workflow_in_action_required_is_shown_with_its_steps_and_the_calls_tha
     )
 
 
-def test_reject_fails_the_workflow_with_its_error(connect: Connect, control: Callable) -> None:
+def test_reject_fails_the_workflow_with_its_error(
+    connect: Connect, connect_control: ConnectControl
+) -> None:
     app = create_app("action-required")
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     register(api, "no-thanks.com")
     mock.post("/clock/advance", json={"by": "10s"})
     reject = registration(view(mock), "no-thanks.com")["workflows"][0]["actions"][1]
@@ -127,10 +115,10 @@ def test_reject_fails_the_workflow_with_its_error(connect: Connect, control: Cal
 
 
 def test_accounts_show_billing_contact_and_domains_against_the_limit(
-    connect: Connect, control: Callable
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("near-limit")
-    document = view(control(app))
+    document = view(connect_control(app))
     shown = account(document)
     assert shown["environment"] == "production"
     assert shown["billing"] is True
@@ -138,17 +126,17 @@ def test_accounts_show_billing_contact_and_domains_against_the_limit(
     assert (shown["domains"], shown["limit"]) == (99, 100)
     assert len(shown["registrations"]) == 99
 
-    no_billing = view(control(create_app("no-billing")))
+    no_billing = view(connect_control(create_app("no-billing")))
     assert all(a["billing"] is False for a in no_billing["accounts"])
 
 
 def test_a_sandbox_account_is_shown_apart_and_not_billed(
-    connect: Connect, control: Callable
+    connect: Connect, connect_control: ConnectControl
 ) -> None:
     app = create_app("default")
     created = buy(sandbox_of(app, connect), "playground.com")
     assert created.status_code in (201, 202), created.text
-    document = view(control(app))
+    document = view(connect_control(app))
     (shown,) = [a for a in document["accounts"] if a["environment"] == "sandbox"]
     assert shown["id"] == ACCOUNT and shown["billing"] is None
     assert [r["domain_name"] for r in shown["registrations"]] == ["playground.com"]
@@ -181,7 +169,7 @@ def b64(code: str) -> str:
 )
 def test_transfers_show_who_they_wait_for_and_answer_to_confirm_and_reject(
     connect: Connect,
-    control: Callable,
+    connect_control: ConnectControl,
     scenario: str,
     domain: str,
     code: str,
@@ -190,7 +178,7 @@ def test_transfers_show_who_they_wait_for_and_answer_to_confirm_and_reject(
     answers: tuple[str, str],
 ) -> None:
     app = create_app(scenario)
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     started = api.post(f"/registrations/{domain}/transfer-in", json={"auth_code": b64(code)})
     assert started.status_code == 202, started.text
     (submitted,) = account(view(mock))["transfers"]
@@ -212,9 +200,11 @@ def test_transfers_show_who_they_wait_for_and_answer_to_confirm_and_reject(
     assert after["state"] != state
 
 
-def test_faults_are_shown_with_how_often_they_fired(connect: Connect, control: Callable) -> None:
+def test_faults_are_shown_with_how_often_they_fired(
+    connect: Connect, connect_control: ConnectControl
+) -> None:
     app = create_app()
-    api, mock = connect(app), control(app)
+    api, mock = connect(app), connect_control(app)
     added = mock.post(
         "/faults",
         json={"operations": ["registrar-domain-registration-list"], "effect": {"status": 503}},
@@ -229,10 +219,10 @@ def test_faults_are_shown_with_how_often_they_fired(connect: Connect, control: C
 
 
 def test_a_large_account_is_shown_in_part_saying_how_much_is_left_out(
-    control: Callable, monkeypatch: pytest.MonkeyPatch
+    connect_control: ConnectControl, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(inspector_view, "MAX_REGISTRATIONS", 10)
-    shown = account(view(control(create_app("near-limit"))))
+    shown = account(view(connect_control(create_app("near-limit"))))
     assert (len(shown["registrations"]), shown["more_registrations"], shown["domains"]) == (
         10,
         89,
