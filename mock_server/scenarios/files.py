@@ -74,13 +74,18 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def read_document(path: Path) -> Any:
-    """A scenario file's YAML document (``{}`` for an empty file)."""
-    source = display_name(path)
+def read_bytes(path: Path, source: str) -> bytes:
+    """A scenario file's contents; ScenarioError naming it (as ``source``) if unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError as exc:
         raise ScenarioError(source, "", f"cannot read: {exc.strerror}") from None
+
+
+def document_of(content: bytes, source: str) -> Any:
+    """The document in a scenario file's contents (``{}`` for an empty file)."""
+    try:
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(source, "", "not a scenario file: it is not UTF-8 text") from None
     return parse_text(text, source)

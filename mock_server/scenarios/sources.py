@@ -9,12 +9,12 @@ accept the same forms and refuse bad ones with the same messages.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,9 @@ from registrar_mock.scenarios.files import (
     ScenarioError,
     bundled,
     display_name,
+    document_of,
     parse_text,
-    read_document,
+    read_bytes,
     top_level_keys,
 )
 
@@ -93,28 +94,16 @@ def _within(text: str, roots: Sequence[Path]) -> Path:
 
 
 def load_file(path: Path) -> Scenario:
-    """The scenario a file holds. Loaded once per content: a test suite creating a mock per
+    """The scenario a file holds. Built once per content: a test suite creating a mock per
     test reads the same few files thousands of times, and a Scenario never changes."""
     source = display_name(path)
-    try:
-        content = path.read_bytes()
-    except OSError:
-        content = None  # read_document says why, naming the file
-    if content is None:
-        return from_document(read_document(path), source=source, default_name=path.stem)
-    key = (source, path.stem, hashlib.blake2b(content, digest_size=16).digest())
-    found = _loaded.get(key)
-    if found is None:
-        found = from_document(read_document(path), source=source, default_name=path.stem)
-        if len(_loaded) >= MAX_LOADED:
-            _loaded.pop(next(iter(_loaded)))
-        _loaded[key] = found
-    return found
+    return _built(source, path.stem, read_bytes(path, source))
 
 
-# Scenarios by file, file name and contents: see load_file.
-_loaded: dict[tuple[str, str, bytes], Scenario] = {}
-MAX_LOADED = 64
+@lru_cache(maxsize=64)
+def _built(source: str, stem: str, content: bytes) -> Scenario:
+    # Keyed by the very bytes parsed, so a file that changes is built again.
+    return from_document(document_of(content, source), source=source, default_name=stem)
 
 
 def from_text(text: str, name: str) -> Scenario:
