@@ -55,6 +55,11 @@ class Feed:
         self._clock: dict[str, Any] = {}
         self._clock_text = ""
 
+    @property
+    def full(self) -> bool:
+        """Whether as many pages are open as may be."""
+        return self.streams >= MAX_STREAMS
+
     def look(self, now: float) -> tuple[str, dict[str, Any], str]:
         """The document's text (without the clock), the clock, and the clock's text."""
         control = self.control

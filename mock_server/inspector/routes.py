@@ -21,7 +21,8 @@ from registrar_mock import errors as e
 from registrar_mock.control.api import check_token, endpoint
 from registrar_mock.control.plane import Control
 from registrar_mock.http.paths import CONTROL_ROOT
-from registrar_mock.inspector.feed import MAX_STREAMS, Feed
+from registrar_mock.inspector import feed
+from registrar_mock.inspector.feed import Feed
 from registrar_mock.inspector.view import build, journal_span
 
 # The page and its assets, by path under /ui: (file in static/, media type).
@@ -87,8 +88,8 @@ async def events(request: Request) -> Response:
     host.control.admit("GET")
     if request.method == "HEAD":
         return Response(media_type="text/event-stream", headers=STREAM_HEADERS)
-    if host.feed.streams >= MAX_STREAMS:
-        raise e.TOO_MANY_PAGES(limit=MAX_STREAMS)
+    if host.feed.full:
+        raise e.TOO_MANY_PAGES(limit=feed.MAX_STREAMS)
     given = request.query_params.get("after", "0")
     after = int(given) if given.isascii() and given.isdigit() and len(given) <= 18 else 0
     stream = host.feed.stream(after, lambda: host.closing)

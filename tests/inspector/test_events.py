@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from registrar_mock import create_app
-from registrar_mock.inspector import feed, routes
+from registrar_mock.inspector import feed
 from registrar_mock.testing.live import LiveServer
 from tests.helpers import ACCOUNT, TOKEN
 from tests.live import running
@@ -201,7 +201,6 @@ def test_too_many_open_pages_are_refused(
     server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(feed, "MAX_STREAMS", 2)
-    monkeypatch.setattr(routes, "MAX_STREAMS", 2)
     first, second = (Listener(f"{server.origin}/__mock__/ui/events") for _ in range(2))
     first.next("view"), second.next("view")
     third = Listener(f"{server.origin}/__mock__/ui/events")
