@@ -123,8 +123,8 @@ class MockApp(Starlette):
             return
         control = path.startswith(CONTROL_ROOT)
         if control or self.hosts is not None:
-            # The inspector's page holds no state: any site may link to it.
-            page = control and path in inspector.PAGES
+            # The inspector's page holds no state: any site may link to it (and read it).
+            page = control and scope["method"] in guard.SAFE_METHODS and path in inspector.PAGES
             refusal = guard.check(
                 scope["method"], scope["headers"], control=control and not page, hosts=self.hosts
             )

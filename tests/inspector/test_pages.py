@@ -89,6 +89,10 @@ def test_any_site_may_link_to_the_page_but_not_read_or_change_state(
         "/__mock__/reset", content="{}", headers={**JSON, "origin": "https://evil.example"}
     )
     assert posted.status_code == 403
+    # Only reading the page is open to other sites; anything else sent there is refused.
+    for method in ("POST", "PUT", "DELETE"):
+        sent = browser.request(method, "/__mock__/ui", headers={"sec-fetch-site": "cross-site"})
+        assert sent.status_code == 403, method
 
 
 def test_a_rebound_host_name_gets_not_even_the_page(browser: httpx.Client) -> None:
