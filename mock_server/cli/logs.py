@@ -33,7 +33,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from registrar_mock.control.journal import Raw
+from registrar_mock.control.journal import Raw, summary
 
 LEVELS = ("debug", "info", "warning", "error")
 CAPACITY = 10_000
@@ -171,13 +171,7 @@ class BackgroundHandler(logging.Handler):
 
 
 def _access(when: float, raw: Raw) -> str:
-    """What ``access_line(summary(raw))`` says, made straight from the raw entry."""
-    status = "dropped" if raw.status is None else raw.status
-    duration = round(raw.seconds * 1000, 3)
-    return (
-        f"{_stamp(when)} INFO method={_value(raw.method)} path={_value(raw.path)} "
-        f"account={_value(raw.account)} status={status} ms={duration:.1f}"
-    )
+    return f"{_stamp(when)} INFO {access_line(summary(raw))}"
 
 
 def _stamp(when: float) -> str:
