@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -30,6 +31,17 @@ class Running:
     @property
     def base(self) -> str:
         return f"{self.origin}/client/v4"
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """End a process politely (SIGTERM), then by force if it takes longer than ``timeout``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager
@@ -55,13 +67,7 @@ def running(*args: str, ready_timeout: float = 20.0) -> Iterator[Running]:
             time.sleep(0.05)
         yield served
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()

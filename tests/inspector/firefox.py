@@ -20,6 +20,8 @@ from typing import Any
 
 from websockets.sync.client import connect
 
+from tests.live import stop
+
 NAMES = ("firefox-esr", "firefox")
 STARTUP = 60.0  # seconds for Firefox to start listening
 # A quiet profile: no first-run pages, update checks or reports to send anywhere.
@@ -60,7 +62,7 @@ class Firefox:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            self._stack.callback(self._stop)
+            self._stack.callback(stop, self._process, 20)
             url = f"ws://127.0.0.1:{self._port()}/session"
             self._socket = self._stack.enter_context(connect(url, max_size=2**26))
             self._next = 0
@@ -136,14 +138,6 @@ class Firefox:
             for entry in self.logs
             if entry.get("level") == "error" or entry.get("type") == "javascript"
         ]
-
-    def _stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
 
     def close(self) -> None:
         self._stack.close()
