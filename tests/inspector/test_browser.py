@@ -312,7 +312,11 @@ def test_scenarios_switch_upload_and_state_round_trip(
     export = json.loads(saved.read_text())
     assert export["format"] == "registrar-mock-state"
 
+    served.register("one-more.com")  # the 100th
+    expect(page.locator("#accounts")).to_contain_text("100 of 100")
     page.get_by_role("button", name="Reset").click()
+    expect(page.locator("#notice")).to_have_text("Reset to the scenario's start")
+    expect(page.locator("#accounts")).to_contain_text("99 of 100")
     world = tmp_path / "my-world.yaml"
     world.write_text("name: my-world\ndescription: from a file\n")
     page.get_by_label("Upload scenario").set_input_files(world)
