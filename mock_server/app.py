@@ -9,13 +9,15 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.responses import RedirectResponse
-from starlette.routing import Mount, Router
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from registrar_mock import inspector, scenarios
@@ -24,12 +26,12 @@ from registrar_mock.control import Control
 from registrar_mock.control.api import routes as control_routes
 from registrar_mock.control.journal import MAX_BODY, Raw
 from registrar_mock.control.plane import anchored
-from registrar_mock.errors import ApiError
+from registrar_mock.errors import INTERNAL, ApiError
 from registrar_mock.http import envelope, guard
 from registrar_mock.http.edge import DROPPED, Edge
 from registrar_mock.http.endpoint import OPERATION
 from registrar_mock.http.paths import API_ROOT, CONTROL_ROOT
-from registrar_mock.http.routes import api_routes
+from registrar_mock.http.routes import api_routes, api_table
 from registrar_mock.inspector.routes import routes as inspector_routes
 from registrar_mock.model import Registrar, World
 from registrar_mock.scenarios import Scenario, ScenarioSource
@@ -69,6 +71,7 @@ class MockApp(Starlette):
         )
         # "/registrations/" is no route here, as at Cloudflare: a 7000, not a redirect.
         self.router.redirect_slashes = False
+        self._routes = api_table()
         for route in self.router.routes:
             inner = getattr(route, "app", None)
             if isinstance(inner, Router):
@@ -139,69 +142,137 @@ class MockApp(Starlette):
             # "/" gets Cloudflare's answer (no route), as it would there.
             await RedirectResponse(f"{CONTROL_ROOT}/ui", status_code=307)(scope, receive, send)
             return
-        status = 0
-        response_headers: list[tuple[bytes, bytes]] = []
-        request_body: list[bytes] = []
-        response_body: list[bytes] = []
-        kept = [0, 0]  # bytes of the request's and the response's bodies kept so far
-
-        async def recording_receive() -> Message:
-            message = await receive()
-            chunk = message.get("body", b"")
-            if message["type"] == "http.request" and chunk and kept[0] < MAX_BODY:
-                request_body.append(chunk[: MAX_BODY - kept[0]])
-                kept[0] += len(chunk)
-            return message
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status, response_headers
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                response_headers = message.get("headers", [])
-            elif message["type"] == "http.response.body" and kept[1] < MAX_BODY:
-                chunk = message.get("body", b"")
-                if chunk:
-                    response_body.append(chunk[: MAX_BODY - kept[1]])
-                    kept[1] += len(chunk)
-            await send(message)
-
+        route = None if scope.get("root_path") else self._routes.find(scope["method"], path)
+        recording = _Recording()
         arrived = self.clock.now()
         started = time.perf_counter()
         try:
-            await super().__call__(scope, recording_receive, recording_send)
+            if route is None:
+                # No route takes this (or the app is mounted below a prefix): Starlette's
+                # router answers, with our handlers for its 404 and 405.
+                await super().__call__(scope, recording.receive(receive), recording.send(send))
+            else:
+                if scope["method"] not in _BODILESS:
+                    receive = recording.receive(receive)
+                await self._answer(*route, scope, receive, send, recording)
         finally:
-            account = None
-            if path.startswith(_ACCOUNTS):
-                account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
-            journal = self.control.journal
-            dropped = bool(scope.get(DROPPED))
-            journal.record(
-                arrived,
-                scope["method"],
-                path,
-                scope.get("query_string", b""),
-                account,
-                scope.get(OPERATION),
-                None if dropped else (status or 500),
-                time.perf_counter() - started,
-                request_headers=scope["headers"],
-                request_body=b"".join(request_body),
-                response_headers=() if dropped else response_headers,
-                response_body=b"" if dropped else b"".join(response_body),
+            self._journal(scope, path, arrived, time.perf_counter() - started, recording)
+
+    async def _answer(
+        self,
+        route: Route,
+        params: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        recording: _Recording,
+    ) -> None:
+        """Run an API route's endpoint as Starlette would, without its middleware layers:
+        the same scope for the endpoint, the same answers for errors."""
+        scope["app"] = self
+        scope["path_params"] = params
+        scope["endpoint"] = route.endpoint
+        try:
+            response = await route.endpoint(Request(scope, receive))
+        except ApiError as exc:
+            response = envelope.failure(exc)
+        except Exception:
+            # As Starlette's outermost layer does: the client gets the envelope's 500, the
+            # server the exception, to log.
+            response = envelope.failure(INTERNAL())
+            recording.answered(response)
+            await response(scope, receive, send)
+            raise
+        recording.answered(response)
+        await response(scope, receive, send)
+
+    def _journal(
+        self, scope: Scope, path: str, arrived: datetime, seconds: float, recording: _Recording
+    ) -> None:
+        account = None
+        if path.startswith(_ACCOUNTS):
+            account = path[len(_ACCOUNTS) :].split("/", 1)[0] or None
+        journal = self.control.journal
+        dropped = bool(scope.get(DROPPED))
+        journal.record(
+            arrived,
+            scope["method"],
+            path,
+            scope.get("query_string", b""),
+            account,
+            scope.get(OPERATION),
+            None if dropped else (recording.status or 500),
+            seconds,
+            request_headers=scope["headers"],
+            request_body=b"".join(recording.request_body),
+            response_headers=() if dropped else recording.response_headers,
+            response_body=b"" if dropped else b"".join(recording.response_body),
+        )
+        if self.access_sink is not None:
+            self.access_sink(journal.latest_raw())
+        elif access_log.isEnabledFor(logging.INFO):
+            line = journal.latest_summary()
+            access_log.info(
+                "%s %s account=%s status=%s %.1fms",
+                line["method"],
+                line["path"],
+                line["account"] or "-",
+                "dropped" if line["dropped"] else line["status"],
+                line["duration_ms"],
+                extra={"request": line},
             )
-            if self.access_sink is not None:
-                self.access_sink(journal.latest_raw())
-            elif access_log.isEnabledFor(logging.INFO):
-                line = journal.latest_summary()
-                access_log.info(
-                    "%s %s account=%s status=%s %.1fms",
-                    line["method"],
-                    line["path"],
-                    line["account"] or "-",
-                    "dropped" if line["dropped"] else line["status"],
-                    line["duration_ms"],
-                    extra={"request": line},
-                )
+
+
+# Methods whose requests the API never reads a body of: none is recorded for them.
+_BODILESS = frozenset({"GET", "HEAD"})
+
+
+class _Recording:
+    """What the journal keeps of one request's exchange: its body as the endpoint read it,
+    and the answer, up to ``MAX_BODY`` bytes of each."""
+
+    __slots__ = ("_kept", "request_body", "response_body", "response_headers", "status")
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.response_headers: Sequence[tuple[bytes, bytes]] = []
+        self.request_body: list[bytes] = []
+        self.response_body: list[bytes] = []
+        self._kept = [0, 0]  # bytes of the request's and the response's bodies kept so far
+
+    def answered(self, response: Response) -> None:
+        """The answer an endpoint returned, taken from the response itself."""
+        self.status = response.status_code
+        self.response_headers = response.raw_headers
+        self.response_body = [getattr(response, "body", b"")[:MAX_BODY]]
+
+    def receive(self, receive: Receive) -> Receive:
+        async def recording_receive() -> Message:
+            message = await receive()
+            chunk = message.get("body", b"")
+            kept = self._kept
+            if message["type"] == "http.request" and chunk and kept[0] < MAX_BODY:
+                self.request_body.append(chunk[: MAX_BODY - kept[0]])
+                kept[0] += len(chunk)
+            return message
+
+        return recording_receive
+
+    def send(self, send: Send) -> Send:
+        """For answers Starlette's router gives: they are seen as they are sent."""
+
+        async def recording_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.status = message["status"]
+                self.response_headers = message.get("headers", [])
+            elif message["type"] == "http.response.body" and self._kept[1] < MAX_BODY:
+                chunk = message.get("body", b"")
+                if chunk:
+                    self.response_body.append(chunk[: MAX_BODY - self._kept[1]])
+                    self._kept[1] += len(chunk)
+            await send(message)
+
+        return recording_send
 
 
 def _wants_html(scope: Scope) -> bool:

@@ -19,6 +19,7 @@ from registrar_mock.http.routes import (
     registrations,
     transfers,
 )
+from registrar_mock.http.routing import RouteTable
 from registrar_mock.model.profiles import PRODUCTION, SANDBOX, Profile
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -35,6 +36,12 @@ def api_routes() -> tuple[BaseRoute, ...]:
         *environment_routes(SANDBOX),
         Route(f"{API_ROOT}/openapi.json", meta.openapi, methods=["GET"]),
     )
+
+
+@cache
+def api_table() -> RouteTable:
+    """The same routes, for walking a request's path (see :mod:`registrar_mock.http.routing`)."""
+    return RouteTable(api_routes())
 
 
 def environment_routes(profile: Profile) -> list[BaseRoute]:
