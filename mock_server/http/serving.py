@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import resource
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -67,8 +67,11 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
     too_many = _answer(e.TOO_MANY_CONNECTIONS(limit=limits.connections))
     malformed = _answer(e.MALFORMED_REQUEST())
 
+    # A slow client is cut within a quarter of its limit past it.
+    deadlines = _Deadlines(max(0.05, min(limits.header_seconds, limits.body_seconds) / 4))
+
     class LimitedProtocol(HttpToolsProtocol):
-        _timer: asyncio.TimerHandle | None = None
+        _deadline: float | None = None
         # Where the connection is: reading a request's headers (or waiting for the next
         # request's), or its body. Headers are measured before the parser sees them.
         _reading_headers = True
@@ -91,6 +94,7 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel()
+            deadlines.forget(self)
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
@@ -157,7 +161,10 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
             # How a dropped-connection fault cuts this connection with nothing sent.
             extensions: dict[str, Any] = self.scope.setdefault("extensions", {})
             extensions[ABORT_EXTENSION] = self._abort
+            before = self.cycle
             super().on_headers_complete()
+            if self.cycle is not None and self.cycle is not before:
+                self.cycle.transport = cast(asyncio.Transport, _OneWrite(self.transport, self.loop))
 
         def _abort(self) -> None:
             if self.cycle is not None:
@@ -190,16 +197,14 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
             self._trailer_bytes = 0
 
         def _arm(self, seconds: float) -> None:
-            self._cancel()
-            self._timer = self.loop.call_later(seconds, self._too_slow)
+            self._deadline = self.loop.time() + seconds
+            deadlines.watch(self, self.loop)
 
         def _cancel(self) -> None:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+            self._deadline = None
 
         def _too_slow(self) -> None:
-            self._timer = None
+            self._deadline = None
             if not self.transport.is_closing():
                 self.transport.close()
 
@@ -215,6 +220,87 @@ def protocol(limits: Limits) -> type[HttpToolsProtocol]:
                 self.transport.close()
 
     return LimitedProtocol
+
+
+class _OneWrite:
+    """The transport as one response sees it: its status line and headers wait for the
+    first part of the body, to leave with it in one write, one system call rather than two
+    (a good part of what a small answer costs). Held bytes go out before the loop does
+    anything else, so a streamed answer's headers never wait for its first event."""
+
+    __slots__ = ("_first", "_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held = b""
+        self._first = True  # the next write is the first: the head, held
+
+    def write(self, data: bytes) -> None:
+        if self._first:
+            self._first = False
+            self._held = data
+            self._loop.call_soon(self.flush)
+        elif self._held:
+            held, self._held = self._held, b""
+            self._transport.write(held + data)
+        else:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        if self._held:
+            held, self._held = self._held, b""
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class _Deadlines:
+    """The connections with a deadline, looked at every ``every`` seconds by one timer.
+
+    One timer for all, rather than one armed and cancelled per connection two or three
+    times a request: a request only sets a number.
+    """
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.watched: set[Any] = set()
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def watch(self, connection: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.watched.add(connection)
+        if self._timer is None or self._loop is not loop:
+            self._loop = loop
+            self._timer = loop.call_later(self.every, self._sweep)
+
+    def forget(self, connection: Any) -> None:
+        self.watched.discard(connection)
+
+    def _sweep(self) -> None:
+        loop = self._loop
+        self._timer = None
+        if loop is None:
+            return
+        now = loop.time()
+        for connection in list(self.watched):
+            deadline = connection._deadline
+            if deadline is None:
+                self.watched.discard(connection)
+            elif deadline <= now:
+                self.watched.discard(connection)
+                connection._too_slow()
+        if self.watched:
+            self._timer = loop.call_later(self.every, self._sweep)
 
 
 def descriptor_room() -> int:
