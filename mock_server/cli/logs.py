@@ -25,6 +25,7 @@ import contextlib
 import itertools
 import json
 import logging
+import math
 import queue
 import re
 import sys
@@ -33,13 +34,12 @@ import time
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from registrar_mock.control.journal import Raw, summary
+from registrar_mock.control.journal import Raw
 
 LEVELS = ("debug", "info", "warning", "error")
 CAPACITY = 10_000
 BATCH = 1_000  # lines written at once, at most
 LINGER = 0.05  # seconds a line may wait for others to be written with it
-ACCESS_FIELDS = (("method", "method"), ("path", "path"), ("account", "account"))
 
 
 class LineFormatter(logging.Formatter):
@@ -56,12 +56,22 @@ class LineFormatter(logging.Formatter):
 
 def access_line(request: dict[str, Any]) -> str:
     """``method=GET path=/client/v4/... account=acme status=200 ms=1.2`` (logfmt)."""
-    parts = [f"{key}={_value(request.get(field))}" for key, field in ACCESS_FIELDS]
-    status = request.get("status", "-")
-    parts.append(f"status={'dropped' if request.get('dropped') else status}")
     duration = request.get("duration_ms")
-    parts.append(f"ms={duration:.1f}" if isinstance(duration, int | float) else "ms=-")
-    return " ".join(parts)
+    return _line(
+        request.get("method"),
+        request.get("path"),
+        request.get("account"),
+        "dropped" if request.get("dropped") else request.get("status", "-"),
+        duration if isinstance(duration, int | float) else None,
+    )
+
+
+def _line(method: object, path: object, account: object, status: object, ms: float | None) -> str:
+    shown = "-" if ms is None else f"{ms:.1f}"
+    return (
+        f"method={_value(method)} path={_value(path)} account={_value(account)} "
+        f"status={status} ms={shown}"
+    )
 
 
 def _value(value: object) -> str:
@@ -171,12 +181,27 @@ class BackgroundHandler(logging.Handler):
 
 
 def _access(when: float, raw: Raw) -> str:
-    return f"{_stamp(when)} INFO {access_line(summary(raw))}"
+    """The access log's line for a journal entry: what ``access_line(summary(raw))`` says,
+    made from the entry's fields directly (the writer makes one for every request)."""
+    status = "dropped" if raw.status is None else raw.status
+    line = _line(raw.method, raw.path, raw.account, status, round(raw.seconds * 1000, 3))
+    return f"{_stamp(when)} INFO {line}"
 
 
 def _stamp(when: float) -> str:
-    stamp = datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
+    # To the microsecond first, as datetime.fromtimestamp() rounds; then cut to the ms.
+    fraction, whole = math.modf(when)
+    second, micros = int(whole), round(fraction * 1_000_000)
+    if micros >= 1_000_000:
+        second, micros = second + 1, micros - 1_000_000
+    if second != _second[0]:
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _second[:] = [second, text]
+    return f"{_second[1]}.{micros // 1000:03d}Z"
+
+
+# The last second stamped, and its text: lines come many to a second.
+_second: list[Any] = [None, ""]
 
 
 def configure(
