@@ -212,11 +212,15 @@ class Account:
 
     @property
     def key(self) -> str:
-        """Where the account is kept: its id, or ``sandbox:`` and its id in the sandbox."""
-        return f"{SANDBOX_PREFIX}{self.id}" if self.sandbox else self.id
+        return account_key(self.id, self.sandbox)
 
 
 SANDBOX_PREFIX = "sandbox:"
+
+
+def account_key(account_id: str, sandbox: bool) -> str:
+    """Where an account is kept: its id, or ``sandbox:`` and its id in the sandbox."""
+    return f"{SANDBOX_PREFIX}{account_id}" if sandbox else account_id
 
 
 @dataclass(frozen=True, slots=True)

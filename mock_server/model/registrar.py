@@ -42,6 +42,7 @@ from registrar_mock.model.records import (
     TransferRequest,
     WorkflowKind,
     WorkflowState,
+    account_key,
 )
 from registrar_mock.model.state import State
 from registrar_mock.model.workflows import Workflow
@@ -67,8 +68,10 @@ class Registrar(State):
         """
         with self._lock:
             self._access.check(credential, account_id)
-            blank = Account(account_id, True, DEFAULT_CONTACT, sandbox=profile.sandbox)
-            return self.accounts.get(blank.key, blank)
+            stored = self.accounts.get(account_key(account_id, profile.sandbox))
+            if stored is not None:
+                return stored
+            return Account(account_id, True, DEFAULT_CONTACT, sandbox=profile.sandbox)
 
     def _current(self, account: Account) -> Account:
         """The stored account of this key (a caller may hold an unstored or undone one)."""
