@@ -17,7 +17,6 @@ nothing on the server.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeAlias
 
@@ -93,9 +92,11 @@ def _fail(case: AnyCase, rule: str, problems: list[str]) -> None:
 
 
 def _body(response: schemathesis.Response) -> Any:
+    """The response's JSON, parsed once for all the checks (schemathesis keeps it); the
+    checks only read it."""
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return response.json()
+    except (ValueError, LookupError):  # not JSON, or not in the charset it names
         return None
 
 

@@ -29,7 +29,7 @@ TRANSFER_STATUS = "registrar-domain-transfer-in-get-status"
 TRANSFER_CHECK = "registrar-domain-transfer-check"
 EXTENSIONS = "registrar-extension-list"
 EXTENSION = "registrar-extension-get"
-EXAMPLES = 300 if conformance.deep() else 100
+EXAMPLES = 300 if conformance.deep() else 25
 
 
 def sandbox(operation_id: str) -> str:
