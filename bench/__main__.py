@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import fixture_cost, http, inprocess, machine, pytest_cost, report, scale, startup
+from . import fixture_cost, http, inprocess, machine, pytest_cost, report, scale, startup, suite
 from .wrk import WrkMissing
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ("http", "inprocess", "scale", "startup", "pytest", "fixture")
+PARTS = ("http", "inprocess", "scale", "startup", "pytest", "fixture", "suite")
 
 
 def say(text: str) -> None:
@@ -164,6 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "fixture" in parts:
         say("The registrar_mock fixture, per test (setup and teardown):")
         results["fixture"] = fixture_cost.run(config["fixture_tests"], say)
+
+    # Not with --quick: the suite's own bench test runs the bench that way.
+    if "suite" in parts and not args.quick:
+        say("The project's tests, as `make test` runs them:")
+        results["suite"] = suite.run(say)
 
     results["load_average"]["end"] = machine.load_average()
     results["duration_s"] = round(time.perf_counter() - began, 1)

@@ -10,6 +10,10 @@ Three drivers: raw ``httpx.AsyncClient`` on ``registrar_mock.testing.ASGITranspo
 the reference ``AsyncRegistrarClient`` on the same transport (``register()``
 with the clock wired to ``sleep``/``monotonic``), and the synchronous
 ``RegistrarClient`` on ``SyncASGITransport`` (a helper thread runs the app).
+
+And a ceiling: the raw httpx driver against :class:`Replay`, an app that answers each
+request at once with the mock's own recorded answers. What the raw driver costs above
+it is the mock's work; what the ceiling itself costs is httpx's, whatever the mock does.
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "http://mock/client/v4"
 PER_ACCOUNT = 90
 POLL_SECONDS = 1.0
-DRIVERS = ("raw_httpx", "client_async", "client_sync")
+DRIVERS = ("raw_httpx", "client_async", "client_sync", "ceiling")
 LABELS = {
     "raw_httpx": "raw httpx.AsyncClient on ASGITransport",
+    "ceiling": "raw httpx on ASGITransport, against recorded answers (no mock)",
     "client_async": "AsyncRegistrarClient.register() on ASGITransport",
     "client_sync": "RegistrarClient.register() on SyncASGITransport",
 }
@@ -76,7 +81,42 @@ def new_app() -> MockApp:
     return create_app(workflow_scenario())
 
 
-def _clock(app: MockApp) -> VirtualClock:
+class Replay:
+    """An ASGI app that answers as the mock did, from answers recorded once, doing nothing
+    else: the raw driver against it measures the client side alone."""
+
+    def __init__(self) -> None:
+        mock = new_app()
+        self.clock = _clock(mock)  # moved by the driver; only the recording reads it
+        self._answers: dict[str, tuple[int, list[tuple[bytes, bytes]], bytes]] = {}
+
+        async def record(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            start: dict[str, Any] = {}
+
+            async def keep(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                else:
+                    body = message.get("body", b"")
+                    self._answers[scope["method"]] = (start["status"], start["headers"], body)
+                await send(message)
+
+            await mock(scope, receive, keep)
+
+        self._recording: Any = record
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        answer = self._answers.get(scope["method"])
+        if answer is None:
+            await self._recording(scope, receive, send)
+            return
+        await receive()
+        status, headers, body = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _clock(app: MockApp | Replay) -> VirtualClock:
     clock = app.clock
     assert isinstance(clock, VirtualClock)
     return clock
@@ -107,7 +147,7 @@ class Counter:
 # Each returns a coroutine function (or function) running workflows [start, stop).
 
 
-async def _run_raw(app: MockApp, counter: Counter, start: int, stop: int) -> None:
+async def _run_raw(app: MockApp | Replay, counter: Counter, start: int, stop: int) -> None:
     clock = _clock(app)
     async with httpx.AsyncClient(
         transport=ASGITransport(app),
@@ -173,14 +213,14 @@ def _run_client_sync(app: MockApp, counter: Counter, start: int, stop: int) -> N
                 raise RuntimeError(f"register {domain_for(index)}: {status.state}")
 
 
-def _runner(driver: str) -> Callable[[MockApp, Counter, int, int], None]:
+def _runner(driver: str) -> Callable[[Any, Counter, int, int], None]:
     if driver == "client_sync":
         return _run_client_sync
-    coroutine: Callable[[MockApp, Counter, int, int], Coroutine[Any, Any, None]] = (
-        _run_raw if driver == "raw_httpx" else _run_client_async
+    coroutine: Callable[[Any, Counter, int, int], Coroutine[Any, Any, None]] = (
+        _run_raw if driver in ("raw_httpx", "ceiling") else _run_client_async
     )
 
-    def run(app: MockApp, counter: Counter, start: int, stop: int) -> None:
+    def run(app: Any, counter: Counter, start: int, stop: int) -> None:
         asyncio.run(coroutine(app, counter, start, stop))
 
     return run
@@ -189,7 +229,7 @@ def _runner(driver: str) -> Callable[[MockApp, Counter, int, int], None]:
 def measure(driver: str, *, seconds: float, warmup: int = 100, batch: int = 200) -> WorkflowRate:
     """Workflows per second for ``driver``, run in batches for at least ``seconds``."""
     run = _runner(driver)
-    app = new_app()
+    app = Replay() if driver == "ceiling" else new_app()
     counter = Counter()
     run(app, counter, 0, warmup)
     counter.requests = 0

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import fixture_cost, machine, pytest_cost
+from . import fixture_cost, machine, pytest_cost, suite
 
 WORKFLOW_TARGET = 2000.0
 MEMORY_TARGET_MB = 500.0
@@ -83,7 +83,10 @@ def targets(results: dict[str, Any]) -> list[Target]:
                 ),
                 met,
                 "" if met else f"short by {short:,.0f}/s ({_percent(short, WORKFLOW_TARGET)})",
-                "" if met else cprofile_text(inprocess.get("profile")),
+                ""
+                if met
+                else ceiling_text(raw, inprocess.get("ceiling"))
+                + cprofile_text(inprocess.get("profile")),
             )
         )
 
@@ -189,7 +192,35 @@ def targets(results: dict[str, Any]) -> list[Target]:
                 "" if met else f"over by {median - fixture_cost.TARGET_MS:.2f} ms",
             )
         )
+    tests = results.get("suite")
+    name = "`make test` on this machine (pytest, 2 workers)"
+    goal = f"< {suite.TARGET_S:.0f} s"
+    if tests is None:
+        found.append(Target(name, goal, "not measured", None))
+    else:
+        wall = tests["wall_s"]
+        met = wall < suite.TARGET_S and tests["exit_code"] == 0
+        found.append(
+            Target(
+                name,
+                goal,
+                f"{wall:.0f} s, {tests['passed']} passed (exit {tests['exit_code']})",
+                met,
+                "" if met else f"over by {wall - suite.TARGET_S:.0f} s",
+                "" if met else suite_text(tests),
+            )
+        )
     return found
+
+
+def suite_text(tests: dict[str, Any]) -> str:
+    """Where the test time goes: the folders and modules with the most of it."""
+    folders = ", ".join(f"{row['name']} {row['seconds']:.0f} s" for row in tests["folders"])
+    modules = ", ".join(f"{row['name']} {row['seconds']:.0f} s" for row in tests["modules"][:5])
+    return (
+        f"{tests['test_seconds']:.0f} s of tests over 2 workers; by folder: {folders}; "
+        f"slowest modules: {modules}"
+    )
 
 
 def http_profile_text(profile: dict[str, Any] | None) -> str:
@@ -210,6 +241,19 @@ def http_profile_text(profile: dict[str, Any] | None) -> str:
     return (
         f"py-spy, own time by package: {packages}. Top functions: {functions}. "
         f"Inclusive, in registrar_mock: {ours}."
+    )
+
+
+def ceiling_text(raw: dict[str, Any], ceiling: dict[str, Any] | None) -> str:
+    """How much of a workflow is httpx's own work: the same driver against an app that only
+    replays the mock's answers."""
+    if not ceiling or not ceiling.get("us_per_workflow") or not raw.get("us_per_workflow"):
+        return ""
+    client, whole = ceiling["us_per_workflow"], raw["us_per_workflow"]
+    return (
+        f"the same driver against recorded answers (no mock at all) reaches "
+        f"{ceiling['workflows_per_s']:,.0f}/s here: httpx and the transport take {client:,.0f} "
+        f"µs of each workflow's {whole:,.0f} µs, the mock {max(0.0, whole - client):,.0f} µs. "
     )
 
 
@@ -332,6 +376,14 @@ def markdown(results: dict[str, Any]) -> str:
             f"**The `registrar_mock` fixture**: {fixture['tests']:,} tests each taking it with "
             f"the default scenario; setup + teardown median {fixture['median_ms']:.2f} ms, p90 "
             f"{fixture['p90_ms']:.2f} ms, {fixture['total_s']:.1f} s in all."
+        )
+        lines.append("")
+
+    tests = results.get("suite")
+    if tests:
+        lines.append(
+            f"**The project's tests** (`{' '.join(suite.COMMAND[1:])}`): {tests['wall_s']:.0f} s, "
+            f"{tests['passed']} passed; {tests['test_seconds']:.0f} s of tests in all."
         )
         lines.append("")
 

@@ -149,3 +149,28 @@ def test_smallest_http_run(tmp_path: Path) -> None:
     assert cases["get"]["requests"] > 0
     assert cases["get"]["ratio"] is not None
     assert report.targets({"http": {"cases": cases}})[0].met is not None
+
+
+def test_a_slow_test_suite_is_reported_with_where_its_time_goes() -> None:
+    tests = {
+        "wall_s": 95.0, "exit_code": 0, "passed": 4000, "test_seconds": 180.0,
+        "folders": [{"name": "tests/contract", "seconds": 120.0}],
+        "modules": [{"name": "tests/contract/test_stateful.py", "seconds": 60.0}],
+    }  # fmt: skip
+    found = {t.name: t for t in report.targets({"suite": tests})}
+    target = found["`make test` on this machine (pytest, 2 workers)"]
+    assert target.met is False and target.shortfall == "over by 35 s"
+    assert "tests/contract 120 s" in target.profile
+    assert "tests/contract/test_stateful.py 60 s" in target.profile
+    assert report.targets({"suite": {**tests, "wall_s": 50.0}})[-1].met is True
+    assert report.targets({"suite": {**tests, "wall_s": 50.0, "exit_code": 1}})[-1].met is False
+
+
+def test_a_missed_workflow_rate_says_how_much_is_the_clients_own() -> None:
+    raw = {"workflows_per_s": 1000.0, "us_per_workflow": 1000.0, "workflows_per_cpu_s": 1000.0}
+    ceiling = {"workflows_per_s": 2500.0, "us_per_workflow": 400.0}
+    found = report.targets({"inprocess": {"raw_httpx": raw, "ceiling": ceiling}})
+    target = next(t for t in found if "workflows" in t.name)
+    assert target.met is False
+    assert "reaches 2,500/s here" in target.profile
+    assert "take 400 µs of each workflow's 1,000 µs, the mock 600 µs" in target.profile
