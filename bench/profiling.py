@@ -51,8 +51,20 @@ def _frames(stack: str) -> list[tuple[str, str]]:
         if match is None:
             frames.append((raw.strip(), "?"))
         else:
-            frames.append((match["function"], match["file"]))
+            frames.append((match["function"], _module_path(match["file"])))
     return frames
+
+
+# Where the package's source lives in a checkout, and the name it is imported by: an
+# editable install shows py-spy the one, the results speak of the other.
+_SOURCE_FOLDERS = {"mock_server/": "registrar_mock/"}
+
+
+def _module_path(file: str) -> str:
+    for folder, package_path in _SOURCE_FOLDERS.items():
+        if file.startswith(folder):
+            return package_path + file[len(folder) :]
+    return file
 
 
 def package(file: str) -> str:

@@ -238,10 +238,8 @@ def http_profile_text(profile: dict[str, Any] | None) -> str:
         f"{row['name'].split(':', 1)[1]} {100 * row['share']:.0f}%"
         for row in profile["inclusive_mock_server"][2:7]
     )
-    return (
-        f"py-spy, own time by package: {packages}. Top functions: {functions}. "
-        f"Inclusive, in registrar_mock: {ours}."
-    )
+    text = f"py-spy, own time by package: {packages}. Top functions: {functions}."
+    return f"{text} Inclusive, in registrar_mock: {ours}." if ours else text
 
 
 def ceiling_text(raw: dict[str, Any], ceiling: dict[str, Any] | None) -> str:

@@ -174,3 +174,10 @@ def test_a_missed_workflow_rate_says_how_much_is_the_clients_own() -> None:
     assert target.met is False
     assert "reaches 2,500/s here" in target.profile
     assert "take 400 µs of each workflow's 1,000 µs, the mock 600 µs" in target.profile
+
+
+def test_a_checkouts_source_folder_is_named_as_the_package_in_profiles() -> None:
+    raw = "run (mock_server/app.py:10);send (uvicorn/x.py:3) 3\nrun (mock_server/app.py:10) 1\n"
+    found = profiling.summarise(raw)
+    assert {row["name"] for row in found["own_by_package"]} == {"uvicorn", "registrar_mock"}
+    assert found["inclusive_mock_server"] == [{"name": "registrar_mock/app.py:run", "share": 1.0}]
