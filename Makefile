@@ -51,7 +51,8 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-# Throughput (wrk), in-process workflows, scale and start-up: bench/results/latest.{json,md}.
+# Throughput (wrk), in-process workflows, scale, start-up and the test suite's time:
+# bench/results/latest.{json,md}.
 # Not part of `make test`. Installs wrk from the system packages if it is missing.
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
