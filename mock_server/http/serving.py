@@ -281,16 +281,15 @@ class _Deadlines:
         self.watched.add(connection)
         if self._timer is None or self._loop is not loop:
             self._loop = loop
-            self._timer = loop.call_later(self.every, self._sweep)
+            self._timer = loop.call_later(self.every, self._sweep, loop)
 
     def forget(self, connection: Any) -> None:
         self.watched.discard(connection)
 
-    def _sweep(self) -> None:
-        loop = self._loop
+    def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
+        if loop is not self._loop:
+            return  # a timer of a loop this server no longer runs on: that loop's own ended
         self._timer = None
-        if loop is None:
-            return
         now = loop.time()
         for connection in list(self.watched):
             deadline = connection._deadline
@@ -300,7 +299,7 @@ class _Deadlines:
                 self.watched.discard(connection)
                 connection._too_slow()
         if self.watched:
-            self._timer = loop.call_later(self.every, self._sweep)
+            self._timer = loop.call_later(self.every, self._sweep, loop)
 
 
 def descriptor_room() -> int:
