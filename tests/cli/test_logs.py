@@ -8,6 +8,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -151,3 +152,11 @@ def test_lines_come_out_in_order_in_batches() -> None:
         str(n) for n in range(2500)
     ]
     handler.close()
+
+
+@pytest.mark.parametrize(
+    "when", [0.0, 0.9995, 0.9999996, 1e9 + 0.0005, 1563682907.9349995, 1764612345.9999999]
+)
+def test_the_access_logs_stamp_is_datetimes_to_the_millisecond(when: float) -> None:
+    expected = datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds")
+    assert logs._stamp(when) == expected.replace("+00:00", "Z")

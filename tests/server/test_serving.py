@@ -91,3 +91,44 @@ def test_pipelined_answers_arrive_whole_and_in_order(live_mock: Running) -> None
     assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"200 OK"] * 4
     assert b'"virtual"' in answers[-1] and all(b'"status":"ok"' in a for a in answers[:3])
     assert httpx.get(f"{live_mock.origin}/__mock__/health").status_code == 200
+
+
+class Connection(Recorder):
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8787)}.get(name)
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+def test_the_served_protocol_sends_a_small_answer_in_one_write() -> None:
+    from uvicorn.server import ServerState
+
+    from registrar_mock import create_app
+    from registrar_mock.http import serving
+
+    config = serving.config(create_app(), serving.Limits())
+    config.load()
+
+    async def serve_one() -> list[bytes]:
+        protocol = config.http_protocol_class(  # type: ignore[call-arg]
+            config=config,
+            server_state=ServerState(),
+            app_state={},
+            _loop=asyncio.get_running_loop(),
+        )
+        connection = Connection()
+        protocol.connection_made(connection)
+        protocol.data_received(b"GET /__mock__/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for _ in range(100):
+            await asyncio.sleep(0)
+            if protocol.cycle is not None and protocol.cycle.response_complete:
+                break
+        await asyncio.sleep(0)
+        protocol.connection_lost(None)
+        return connection.writes
+
+    writes = asyncio.run(serve_one())
+    assert len(writes) == 1, writes
+    assert writes[0].startswith(b"HTTP/1.1 200 OK\r\n") and writes[0].endswith(b"}")
