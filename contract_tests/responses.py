@@ -142,15 +142,13 @@ def _object(schema: Mapping[str, Any], extras: bool) -> st.SearchStrategy[dict[s
     members = _build(dict(additional), extras) if isinstance(additional, dict) else SCALARS
     keys = EXTRA_KEYS if not isinstance(additional, dict) else st.text(min_size=1, max_size=12)
 
-    @st.composite
-    def draw_object(draw: st.DrawFn) -> dict[str, JSON]:
-        value = {name: draw(fields[name]) for name in fields if name in required}
-        for name in optional:
-            if draw(st.booleans()):
-                value[name] = draw(fields[name])
-        if open_ended and (extras or isinstance(additional, dict)) and draw(st.booleans()):
-            extra = draw(st.dictionaries(keys, members, max_size=2))
-            value.update({key: item for key, item in extra.items() if key not in fields})
-        return value
-
-    return draw_object()
+    present = st.fixed_dictionaries(
+        {name: fields[name] for name in fields if name in required},
+        optional={name: fields[name] for name in optional},
+    )
+    if not (open_ended and (extras or isinstance(additional, dict))):
+        return present
+    # Unknown keys never take a known property's name, even one left out.
+    unknown = st.none() | st.dictionaries(keys.filter(lambda key: key not in fields), members,
+                                          max_size=2)  # fmt: skip
+    return st.tuples(present, unknown).map(lambda drawn: {**drawn[0], **(drawn[1] or {})})

@@ -134,6 +134,8 @@ ERRORS: dict[int, tuple[type[APIError], ...]] = {
     422: (ValidationError,),
 }
 DOCUMENTED = list(responses.documented_responses())
+# One strategy per documented response, built once: hypothesis reuses what it learnt of it.
+BODIES = {documented.id: responses.bodies(documented.schema) for documented in DOCUMENTED}
 VALIDATOR = RequestValidator()
 
 
@@ -173,7 +175,7 @@ def _client(
 def test_the_client_reads_every_documented_response(
     documented: responses.DocumentedResponse, data: st.DataObject
 ) -> None:
-    body = data.draw(responses.bodies(documented.schema), label="body")
+    body = data.draw(BODIES[documented.id], label="body")
     assert _fits(documented, body) == []  # the generator is held to the spec too
     headers = {
         "Location": "/accounts/x/registrar/registrations/acme.com/registration-status",
@@ -188,3 +190,43 @@ def test_the_client_reads_every_documented_response(
             with pytest.raises(ERRORS[documented.status]) as caught:
                 call(client)
             assert caught.value.status_code == documented.status
+
+
+MAP = {
+    "type": "object",
+    "required": ["count"],
+    "properties": {"count": {"type": "integer"}, "note": {"type": "string"}},
+    "additionalProperties": {"type": "boolean"},
+}
+
+
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(
+    record=responses.bodies({**MAP, "additionalProperties": True}),
+    answers=responses.bodies(MAP),
+)
+def test_generated_objects_vary_as_a_client_must_expect(
+    record: dict[str, Any], answers: dict[str, Any]
+) -> None:
+    """Required properties always there; unknown ones never take a known name, and follow
+    the schema of a map's members."""
+    assert isinstance(record["count"], int)
+    assert all(key in MAP["properties"] or key.startswith("x_") for key in record)
+    assert isinstance(answers["count"], int) and isinstance(answers.get("note", ""), str)
+    assert all(
+        isinstance(value, bool) for key, value in answers.items() if key not in MAP["properties"]
+    )
+
+
+def test_generated_objects_leave_out_optional_properties_and_add_unknown_ones() -> None:
+    seen: list[dict[str, Any]] = []
+
+    @settings(max_examples=100, derandomize=True, database=None, deadline=None)
+    @given(responses.bodies({**MAP, "additionalProperties": True}))
+    def draw(record: dict[str, Any]) -> None:
+        seen.append(record)
+
+    draw()
+    assert any("note" in record for record in seen)
+    assert any("note" not in record for record in seen)
+    assert any(key.startswith("x_") for record in seen for key in record)
