@@ -217,10 +217,18 @@ def suite_text(tests: dict[str, Any]) -> str:
     """Where the test time goes: the folders and modules with the most of it."""
     folders = ", ".join(f"{row['name']} {row['seconds']:.0f} s" for row in tests["folders"])
     modules = ", ".join(f"{row['name']} {row['seconds']:.0f} s" for row in tests["modules"][:5])
-    return (
+    text = (
         f"{tests['test_seconds']:.0f} s of tests over 2 workers; by folder: {folders}; "
         f"slowest modules: {modules}"
     )
+    if tests.get("cpu_s") and tests.get("cores"):
+        floor = tests["cpu_s"] / tests["cores"]
+        text += (
+            f". The run took {tests['cpu_s']:.0f} s of CPU (pytest, its workers and every "
+            f"process they started), so on {tests['cores']} cores it needs at least "
+            f"{floor:.0f} s however the tests are spread"
+        )
+    return text
 
 
 def http_profile_text(profile: dict[str, Any] | None) -> str:

@@ -10,12 +10,14 @@ import asyncio
 import importlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bench import __main__ as cli
-from bench import asgi, http, inprocess, profiling, report, scale, scenarios, wrk
+from bench import asgi, http, inprocess, profiling, report, scale, scenarios, suite, wrk
 from bench.baseline import BODY, create_baseline_app
 from registrar_mock import create_app
 
@@ -162,8 +164,17 @@ def test_a_slow_test_suite_is_reported_with_where_its_time_goes() -> None:
     assert target.met is False and target.shortfall == "over by 35 s"
     assert "tests/contract 120 s" in target.profile
     assert "tests/contract/test_stateful.py 60 s" in target.profile
+    assert "CPU" not in target.profile  # results from before the CPU time was measured
+    cpu_bound = report.targets({"suite": {**tests, "cpu_s": 170.0, "cores": 2}})[-1]
+    assert "170 s of CPU" in cpu_bound.profile and "at least 85 s" in cpu_bound.profile
     assert report.targets({"suite": {**tests, "wall_s": 50.0}})[-1].met is True
     assert report.targets({"suite": {**tests, "wall_s": 50.0, "exit_code": 1}})[-1].met is False
+
+
+def test_the_suites_cpu_time_counts_the_processes_it_waits_for() -> None:
+    before = suite._children_cpu()
+    subprocess.run([sys.executable, "-c", "sum(range(20_000_000))"], check=True)
+    assert suite._children_cpu() > before + 0.05
 
 
 def test_a_missed_workflow_rate_says_how_much_is_the_clients_own() -> None:
