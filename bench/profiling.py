@@ -33,9 +33,12 @@ def sample(pid: int, seconds: float, rate: int = 400) -> dict[str, Any]:
         return {"error": "py-spy is not installed (pip install -e '.[bench]')"}
     with tempfile.TemporaryDirectory(prefix="registrar-bench-spy-") as folder:
         output = Path(folder) / "stacks.txt"
+        # --gil: only the thread holding the interpreter is sampled. Without it py-spy
+        # counts a thread asleep in C (the log writer waiting for lines to gather) as busy,
+        # and showed the writer at 10-18% of a request it costs about 6% of.
         argv = [
             tool, "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
-            "--rate", str(rate), "--format", "raw", "--output", str(output),
+            "--rate", str(rate), "--gil", "--format", "raw", "--output", str(output),
         ]  # fmt: skip
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not output.exists():

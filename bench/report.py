@@ -246,7 +246,10 @@ def http_profile_text(profile: dict[str, Any] | None) -> str:
         f"{row['name'].split(':', 1)[1]} {100 * row['share']:.0f}%"
         for row in profile["inclusive_mock_server"][2:7]
     )
-    text = f"py-spy, own time by package: {packages}. Top functions: {functions}."
+    text = (
+        f"py-spy (the thread holding the GIL), own time by package: {packages}. "
+        f"Top functions: {functions}."
+    )
     return f"{text} Inclusive, in registrar_mock: {ours}." if ours else text
 
 
