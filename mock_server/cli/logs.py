@@ -22,6 +22,7 @@ so a request pays only for queueing its journal entry.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -77,7 +78,16 @@ def _line(method: object, path: object, account: object, status: object, ms: flo
 def _value(value: object) -> str:
     if value is None or value == "":
         return "-"
+    if type(value) is str:
+        return _shown(value)
     text = str(value)
+    return json.dumps(text) if _QUOTED.search(text) else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(text: str) -> str:
+    # The same methods, accounts and paths come back request after request (a client
+    # polling its status path): each is looked at once, not on every line.
     return json.dumps(text) if _QUOTED.search(text) else text
 
 

@@ -43,6 +43,17 @@ def test_access_line() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("acme", "acme"), ("a b", '"a b"'), ("x\ny=1", '"x\\ny=1"'), ('say "hi"', '"say \\"hi\\""'),
+     ("", "-"), (None, "-"), (42, "42"), ("a=b", '"a=b"')],
+)  # fmt: skip
+def test_logfmt_values_are_the_same_each_time_they_come_back(value: object, shown: str) -> None:
+    """A value seen before (its text is kept for the next line) is shown as the first time:
+    bare when it can be, else quoted, so no value can start a line or a field of its own."""
+    assert [logs._value(value) for _ in range(3)] == [shown] * 3
+
+
 @pytest.mark.usefixtures("restore_loggers")
 @pytest.mark.parametrize(
     ("level", "access", "logged"),
