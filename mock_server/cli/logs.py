@@ -78,17 +78,20 @@ def _line(method: object, path: object, account: object, status: object, ms: flo
 def _value(value: object) -> str:
     if value is None or value == "":
         return "-"
-    if type(value) is str:
-        return _shown(value)
-    text = str(value)
+    text = value if type(value) is str else str(value)
+    return _kept(text) if len(text) <= _KEPT_LENGTH else _quoted(text)
+
+
+def _quoted(text: str) -> str:
     return json.dumps(text) if _QUOTED.search(text) else text
 
 
-@functools.lru_cache(maxsize=4096)
-def _shown(text: str) -> str:
-    # The same methods, accounts and paths come back request after request (a client
-    # polling its status path): each is looked at once, not on every line.
-    return json.dumps(text) if _QUOTED.search(text) else text
+# The same methods, accounts and paths come back request after request (a client polling
+# its status path): each is looked at once, not on every line. Only short texts, and at
+# most 4,096 of them, are kept, so what clients send can't make the cache grow past a
+# few MiB.
+_KEPT_LENGTH = 256
+_kept = functools.lru_cache(maxsize=4096)(_quoted)
 
 
 # What logfmt can't leave bare: spaces, quotes, equals signs.

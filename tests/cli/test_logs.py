@@ -46,12 +46,22 @@ def test_access_line() -> None:
 @pytest.mark.parametrize(
     ("value", "shown"),
     [("acme", "acme"), ("a b", '"a b"'), ("x\ny=1", '"x\\ny=1"'), ('say "hi"', '"say \\"hi\\""'),
-     ("", "-"), (None, "-"), (42, "42"), ("a=b", '"a=b"')],
+     ("", "-"), (None, "-"), (42, "42"), ("a=b", '"a=b"'), ("p" * 300 + " q", f'"{"p" * 300} q"')],
 )  # fmt: skip
 def test_logfmt_values_are_the_same_each_time_they_come_back(value: object, shown: str) -> None:
     """A value seen before (its text is kept for the next line) is shown as the first time:
     bare when it can be, else quoted, so no value can start a line or a field of its own."""
     assert [logs._value(value) for _ in range(3)] == [shown] * 3
+
+
+def test_the_texts_kept_for_the_log_stay_few_and_short() -> None:
+    for index in range(6000):
+        logs._value(f"/client/v4/accounts/{index:032x}/registrar/registrations")
+    assert logs._kept.cache_info().currsize == 4096
+    long = "/" + "long" * 100
+    before = logs._kept.cache_info()
+    assert logs._value(long) == logs._value(long) == long
+    assert logs._kept.cache_info() == before  # neither looked up nor kept
 
 
 @pytest.mark.usefixtures("restore_loggers")
