@@ -11,9 +11,10 @@ the reference ``AsyncRegistrarClient`` on the same transport (``register()``
 with the clock wired to ``sleep``/``monotonic``), and the synchronous
 ``RegistrarClient`` on ``SyncASGITransport`` (a helper thread runs the app).
 
-And a ceiling: the raw httpx driver against :class:`Replay`, an app that answers each
-request at once with the mock's own recorded answers. What the raw driver costs above
-it is the mock's work; what the ceiling itself costs is httpx's, whatever the mock does.
+And ceilings: the raw httpx driver and the async client against :class:`Replay`, an app
+that answers each request at once with the mock's own recorded answers. What a driver
+costs above its ceiling is the mock's work; what the ceiling itself costs is the
+client's (httpx's, and the reference client's), whatever the mock does.
 """
 
 from __future__ import annotations
@@ -40,13 +41,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "http://mock/client/v4"
 PER_ACCOUNT = 90
 POLL_SECONDS = 1.0
-DRIVERS = ("raw_httpx", "client_async", "client_sync", "ceiling")
+DRIVERS = ("raw_httpx", "client_async", "client_sync", "ceiling", "client_ceiling")
 LABELS = {
     "raw_httpx": "raw httpx.AsyncClient on ASGITransport",
     "ceiling": "raw httpx on ASGITransport, against recorded answers (no mock)",
     "client_async": "AsyncRegistrarClient.register() on ASGITransport",
     "client_sync": "RegistrarClient.register() on SyncASGITransport",
+    "client_ceiling": "AsyncRegistrarClient.register(), against recorded answers (no mock)",
 }
+# Each driver run against recorded answers, and the driver it is the ceiling of.
+CEILINGS = {"ceiling": "raw_httpx", "client_ceiling": "client_async"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,7 @@ async def _run_raw(app: MockApp | Replay, counter: Counter, start: int, stop: in
                 state = response.json()["result"]["state"]
 
 
-async def _run_client_async(app: MockApp, counter: Counter, start: int, stop: int) -> None:
+async def _run_client_async(app: MockApp | Replay, counter: Counter, start: int, stop: int) -> None:
     clock = _clock(app)
     async with httpx.AsyncClient(
         transport=ASGITransport(app), event_hooks={"request": [counter.async_]}
@@ -229,7 +233,7 @@ def _runner(driver: str) -> Callable[[Any, Counter, int, int], None]:
 def measure(driver: str, *, seconds: float, warmup: int = 100, batch: int = 200) -> WorkflowRate:
     """Workflows per second for ``driver``, run in batches for at least ``seconds``."""
     run = _runner(driver)
-    app = Replay() if driver == "ceiling" else new_app()
+    app = Replay() if driver in CEILINGS else new_app()
     counter = Counter()
     run(app, counter, 0, warmup)
     counter.requests = 0

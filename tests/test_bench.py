@@ -187,6 +187,21 @@ def test_a_missed_workflow_rate_says_how_much_is_the_clients_own() -> None:
     assert "take 400 µs of each workflow's 1,000 µs, the mock 600 µs" in target.profile
 
 
+def test_the_async_clients_rate_is_a_target_of_its_own() -> None:
+    client = {"workflows_per_s": 800.0, "us_per_workflow": 1250.0}
+    ceiling = {"workflows_per_s": 1000.0, "us_per_workflow": 1000.0}
+    profile = [{"function": "client/_async.py:10(register)", "own_share": 0.2}]
+    results = {"client_async": client, "client_ceiling": ceiling, "client_profile": profile}
+    found = {t.name: t for t in report.targets({"inprocess": results})}
+    target = found["Complete workflows/s in-process (AsyncRegistrarClient)"]
+    assert target.met is False and target.goal == ">= 1,500/s"
+    assert target.shortfall == "short by 700/s (47%)"
+    assert "AsyncRegistrarClient and the transport take 1,000 µs" in target.profile
+    assert "the mock 250 µs" in target.profile and "register) 20%" in target.profile
+    met = report.targets({"inprocess": {"client_async": {"workflows_per_s": 1600.0}}})
+    assert next(t for t in met if "AsyncRegistrarClient" in t.name).met is True
+
+
 def test_a_checkouts_source_folder_is_named_as_the_package_in_profiles() -> None:
     raw = "run (mock_server/app.py:10);send (uvicorn/x.py:3) 3\nrun (mock_server/app.py:10) 1\n"
     found = profiling.summarise(raw)
