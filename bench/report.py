@@ -35,6 +35,13 @@ class Target:
     profile: str = ""
 
 
+def _judged(
+    name: str, goal: str, measured: str, met: bool, shortfall: str, profile: str = ""
+) -> Target:
+    """A measured target; by how much it fell short, and where the time went, if missed."""
+    return Target(name, goal, measured, met, "" if met else shortfall, "" if met else profile)
+
+
 def _percent(short: float, goal: float) -> str:
     return f"{100 * short / goal:.0f}%"
 
@@ -59,13 +66,13 @@ def targets(results: dict[str, Any]) -> list[Target]:
         met = ratio >= goal
         cpu = row.get("cpu_ratio")
         found.append(
-            Target(
+            _judged(
                 name,
                 f">= {goal}x",
                 f"{ratio:.2f}x" + (f" (by CPU time {cpu:.2f}x)" if cpu else ""),
                 met,
-                "" if met else f"short by {goal - ratio:.2f}x ({_percent(goal - ratio, goal)})",
-                "" if met else http_profile_text(profiles.get(key)),
+                f"short by {goal - ratio:.2f}x ({_percent(goal - ratio, goal)})",
+                http_profile_text(profiles.get(key)),
             )
         )
 
@@ -81,15 +88,13 @@ def targets(results: dict[str, Any]) -> list[Target]:
         short = goal - rate
         per_cpu = row.get("workflows_per_cpu_s")
         found.append(
-            Target(
+            _judged(
                 name,
                 f">= {goal:,.0f}/s",
                 f"{rate:,.0f}/s" + (f" ({per_cpu:,.0f} per CPU second)" if per_cpu else ""),
                 met,
-                "" if met else f"short by {short:,.0f}/s ({_percent(short, goal)})",
-                ""
-                if met
-                else ceiling_text(row, inprocess.get(ceiling), label)
+                f"short by {short:,.0f}/s ({_percent(short, goal)})",
+                ceiling_text(row, inprocess.get(ceiling), label)
                 + cprofile_text(inprocess.get(profile)),
             )
         )
@@ -105,12 +110,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
         met = rss < MEMORY_TARGET_MB
         allocations = big.get("allocations") or []
         found.append(
-            Target(
+            _judged(
                 name,
                 f"< {MEMORY_TARGET_MB:.0f} MB",
                 f"{rss:.0f} MB (peak {big['peak_rss_mb']:.0f} MB)",
                 met,
-                "" if met else f"over by {rss - MEMORY_TARGET_MB:.0f} MB",
+                f"over by {rss - MEMORY_TARGET_MB:.0f} MB",
                 "; ".join(f"{a['where']} {a['mb']} MB" for a in allocations[:5]),
             )
         )
@@ -118,12 +123,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
     if big is not None and reference is not None:
         growth = max(big["get"]["vs_reference"] or 0, big["list"]["vs_reference"] or 0)
         found.append(
-            Target(
+            _judged(
                 f"Request cost with {big['accounts']:,} accounts vs 1 account",
                 f"flat (<= {FLAT_LIMIT}x)",
                 f"get {big['get']['vs_reference']}x, list {big['list']['vs_reference']}x",
                 growth <= FLAT_LIMIT,
-                "" if growth <= FLAT_LIMIT else f"grows {growth:.1f}x",
+                f"grows {growth:.1f}x",
             )
         )
     domains = [row for row in sizes if row["series"] in ("reference", "domains")]
@@ -133,12 +138,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
         allowed = math.log(largest["per_account"]) / math.log(100) * 1.25
         worst = max(largest["get"]["vs_reference"] or 0, largest["list"]["vs_reference"] or 0)
         found.append(
-            Target(
+            _judged(
                 f"Request cost with {largest['per_account']:,} domains in one account vs 100",
                 f"flat or logarithmic (<= {allowed:.1f}x)",
                 f"get {largest['get']['vs_reference']}x, list {largest['list']['vs_reference']}x",
                 worst <= allowed,
-                "" if worst <= allowed else f"grows {worst:.0f}x: linear or worse",
+                f"grows {worst:.0f}x: linear or worse",
             )
         )
 
@@ -151,12 +156,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
         met = median < STARTUP_TARGET_S
         slow = start.get("profile") or []
         found.append(
-            Target(
+            _judged(
                 name,
                 f"< {STARTUP_TARGET_S} s",
                 f"{median:.2f} s",
                 met,
-                "" if met else f"over by {median - STARTUP_TARGET_S:.2f} s",
+                f"over by {median - STARTUP_TARGET_S:.2f} s",
                 "; ".join(f"import {s['module']} {s['own_ms']:.0f} ms" for s in slow[:5]),
             )
         )
@@ -170,13 +175,13 @@ def targets(results: dict[str, Any]) -> list[Target]:
         cost = plugins["cost_ms"]
         met = cost < pytest_cost.TARGET_MS
         found.append(
-            Target(
+            _judged(
                 name,
                 goal,
                 f"{cost:+.0f} ms ({plugins['with_plugins_ms']:.0f} vs "
                 f"{plugins['without_plugins_ms']:.0f} ms)",
                 met,
-                "" if met else f"over by {cost - pytest_cost.TARGET_MS:.0f} ms",
+                f"over by {cost - pytest_cost.TARGET_MS:.0f} ms",
             )
         )
     fixture = results.get("fixture")
@@ -188,12 +193,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
         median = fixture["median_ms"]
         met = median <= fixture_cost.TARGET_MS
         found.append(
-            Target(
+            _judged(
                 name,
                 goal,
                 f"{median:.2f} ms over {fixture['tests']:,} tests (p90 {fixture['p90_ms']:.2f} ms)",
                 met,
-                "" if met else f"over by {median - fixture_cost.TARGET_MS:.2f} ms",
+                f"over by {median - fixture_cost.TARGET_MS:.2f} ms",
             )
         )
     tests = results.get("suite")
@@ -205,13 +210,13 @@ def targets(results: dict[str, Any]) -> list[Target]:
         wall = tests["wall_s"]
         met = wall < suite.TARGET_S and tests["exit_code"] == 0
         found.append(
-            Target(
+            _judged(
                 name,
                 goal,
                 f"{wall:.0f} s, {tests['passed']} passed (exit {tests['exit_code']})",
                 met,
-                "" if met else f"over by {wall - suite.TARGET_S:.0f} s",
-                "" if met else suite_text(tests),
+                f"over by {wall - suite.TARGET_S:.0f} s",
+                suite_text(tests),
             )
         )
     return found
